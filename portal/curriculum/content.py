@@ -1,0 +1,207 @@
+"""The schema of lessons/ and the reading of a lesson folder into validated data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from portal.lib.schema import (
+    Choice,
+    Context,
+    Field,
+    Int,
+    ListOf,
+    Record,
+    Slug,
+    Tagged,
+    Text,
+    validate,
+)
+from portal.lib.yamldoc import ContentError, KeyPath, Problem, read_yaml
+
+CURRICULUM_FILE = "curriculum.yaml"
+LESSON_FILE = "lesson.yaml"
+
+NOTE = Record({"title": Text(), "body": Text()})
+NOTES = Field(ListOf(NOTE), required=False, default=[])
+CALLOUT = Record(
+    {
+        "kind": Choice("warning", "note", "tip", "important", "caution"),
+        "text": Text(),
+    }
+)
+PROSE = {"title": Text(), "body": Text(), "notes": NOTES}
+COMMAND = Record({"command": Text(), "notes": NOTES})
+QUESTION = Record(
+    {
+        "key": Slug(),
+        "text": Text(),
+        "model_answer": Field(Text(), required=False, default=""),
+    }
+)
+QUESTION_GROUP = Record(
+    {
+        "level": Choice("beginner", "intermediate", "scenario"),
+        "title": Text(),
+        "questions": ListOf(QUESTION, min_items=1),
+    }
+)
+
+SECTION = Tagged(
+    {
+        "simple": Record({"kind": Text(), **PROSE}),
+        "technical": Record(
+            {
+                "kind": Text(),
+                **PROSE,
+                "callouts": Field(ListOf(CALLOUT), required=False, default=[]),
+            }
+        ),
+        "visual": Record(
+            {
+                "kind": Text(),
+                "title": Text(),
+                "steps": ListOf(Text(), min_items=2),
+                "notes": NOTES,
+            }
+        ),
+        "commands": Record(
+            {
+                "kind": Text(),
+                "title": Text(),
+                "intro": Field(Text(), required=False, default=""),
+                "commands": ListOf(COMMAND, min_items=1),
+                "notes": NOTES,
+            }
+        ),
+        "scenario": Record({"kind": Text(), **PROSE}),
+        "questions": Record(
+            {
+                "kind": Text(),
+                "title": Text(),
+                "groups": ListOf(QUESTION_GROUP, min_items=1, unique_by="level"),
+                "notes": NOTES,
+            }
+        ),
+        "use_case": Record({"kind": Text(), **PROSE}),
+        "summary": Record(
+            {
+                "kind": Text(),
+                **PROSE,
+                "next": Field(Text(), required=False, default=""),
+            }
+        ),
+    }
+)
+
+COMPLETION = Record(
+    {
+        "sections": Field(Choice("all", "none"), required=False, default="all"),
+        "quiz": Field(Choice("pass", "none"), required=False, default="none"),
+        "scenarios": Field(ListOf(Slug()), required=False, default=[]),
+    }
+)
+
+
+def _check_lesson(lesson: dict[str, Any], key_path: KeyPath, ctx: Context) -> None:
+    kinds: set[str] = set()
+    question_keys: set[str] = set()
+    for index, section in enumerate(lesson["sections"]):
+        if section["kind"] in kinds:
+            ctx.fail(
+                ("sections", index, "kind"),
+                f"sections[{index}]: a lesson has at most one '{section['kind']}' section",
+            )
+        kinds.add(section["kind"])
+        for group_index, group in enumerate(section.get("groups", [])):
+            for question_index, question in enumerate(group["questions"]):
+                if question["key"] in question_keys:
+                    ctx.fail(
+                        (
+                            "sections", index, "groups", group_index,
+                            "questions", question_index, "key",
+                        ),  # fmt: skip
+                        f"the question key {question['key']!r} is used twice",
+                    )
+                question_keys.add(question["key"])
+
+
+LESSON = Record(
+    {
+        "slug": Slug(),
+        "title": Text(),
+        "level": Choice("beginner", "intermediate", "advanced"),
+        "number": Int(minimum=1),
+        "summary": Field(Text(), required=False, default=""),
+        "source": Field(Text(), required=False, default=""),
+        "completion": Field(
+            COMPLETION,
+            required=False,
+            default={"sections": "all", "quiz": "none", "scenarios": []},
+        ),
+        "sections": ListOf(SECTION, min_items=1),
+    },
+    check=_check_lesson,
+)
+
+CURRICULUM = Record({"lessons": ListOf(Text(r"[A-Za-z0-9._-]+", "a folder name"))})
+
+
+@dataclass(frozen=True)
+class LessonContent:
+    folder: str
+    position: int
+    data: dict[str, Any]
+
+
+def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
+    """Read and validate every lesson named by curriculum.yaml; raise with all problems."""
+    index_path = lessons_dir / CURRICULUM_FILE
+    if not index_path.is_file():
+        raise ContentError([Problem(str(index_path), None, "the file is missing")])
+    index = validate(CURRICULUM, read_yaml(index_path, _shown(index_path, lessons_dir)))
+
+    problems: list[Problem] = []
+    lessons: list[LessonContent] = []
+    seen_slugs: dict[str, str] = {}
+    for position, folder in enumerate(index["lessons"]):
+        path = lessons_dir / folder / LESSON_FILE
+        shown = _shown(path, lessons_dir)
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    _shown(index_path, lessons_dir),
+                    None,
+                    f"lists the folder '{folder}', which has no {LESSON_FILE}",
+                )
+            )
+            continue
+        try:
+            document = read_yaml(path, shown)
+            data = validate(LESSON, document)
+        except ContentError as error:
+            problems.extend(error.problems)
+            continue
+        if data["slug"] in seen_slugs:
+            problems.append(
+                Problem(
+                    shown,
+                    document.line(("slug",)),
+                    f"the slug '{data['slug']}' is already used by "
+                    f"{seen_slugs[data['slug']]}",
+                )
+            )
+        seen_slugs[data["slug"]] = shown
+        lessons.append(LessonContent(folder=folder, position=position, data=data))
+    if problems:
+        raise ContentError(problems)
+    return lessons
+
+
+def _shown(path: Path, lessons_dir: Path) -> str:
+    """Name a file relative to the folder above lessons/, as authors see it."""
+    try:
+        return str(path.relative_to(lessons_dir.parent))
+    except ValueError:
+        return str(path)

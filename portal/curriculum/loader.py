@@ -1,0 +1,147 @@
+"""Load validated curriculum content into the database in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.curriculum.content import LessonContent, read_curriculum
+from portal.curriculum.models import DiscussionQuestion, Lesson, Section
+
+logger = logging.getLogger(__name__)
+
+_SECTION_FIELDS = ("kind", "title")
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return (
+            [f"created {name}" for name in self.created]
+            + [f"updated {name}" for name in self.updated]
+            + [f"retired {name}" for name in self.retired]
+        )
+
+
+def load_curriculum(lessons_dir: Path, dry_run: bool = False) -> LoadReport:
+    """Validate every file, then create, update or retire rows to match them.
+
+    Validation happens before the transaction opens, so bad content never touches the
+    database. Rows are matched on stable keys and never deleted: content that disappears from
+    the files is marked retired, so learners' progress and answers keep what they point at.
+    """
+    lessons = read_curriculum(lessons_dir)
+    report = LoadReport()
+    with transaction.atomic():
+        _apply(lessons, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    logger.info(
+        "Curriculum loaded from %s: %d created, %d updated, %d retired%s",
+        lessons_dir,
+        len(report.created),
+        len(report.updated),
+        len(report.retired),
+        " (dry run, nothing saved)" if dry_run else "",
+    )
+    return report
+
+
+def _apply(lessons: list[LessonContent], report: LoadReport) -> None:
+    now = timezone.now()
+    existing = {lesson.slug: lesson for lesson in Lesson.objects.all()}
+    for content in lessons:
+        data = content.data
+        lesson = existing.pop(data["slug"], None)
+        values = {
+            "folder": content.folder,
+            "title": data["title"],
+            "level": data["level"],
+            "number": data["number"],
+            "position": content.position,
+            "summary": data["summary"],
+            "source": data["source"],
+            "completion": data["completion"],
+            "is_retired": False,
+            "loaded_at": now,
+        }
+        if lesson is None:
+            lesson = Lesson.objects.create(slug=data["slug"], **values)
+            report.created.append(f"lesson {lesson.slug}")
+        else:
+            for name, value in values.items():
+                setattr(lesson, name, value)
+            lesson.save()
+            report.updated.append(f"lesson {lesson.slug}")
+        _apply_sections(lesson, data["sections"], report)
+        _apply_questions(lesson, data["sections"], report)
+
+    for lesson in existing.values():
+        if not lesson.is_retired:
+            lesson.is_retired = True
+            lesson.save(update_fields=["is_retired"])
+            report.retired.append(f"lesson {lesson.slug}")
+
+
+def _apply_sections(
+    lesson: Lesson, sections: list[dict[str, Any]], report: LoadReport
+) -> None:
+    existing = {section.kind: section for section in lesson.sections.all()}
+    for position, data in enumerate(sections):
+        body = {key: value for key, value in data.items() if key not in _SECTION_FIELDS}
+        if data["kind"] == "questions":
+            body = {"notes": data["notes"]}
+        Section.objects.update_or_create(
+            lesson=lesson,
+            kind=data["kind"],
+            defaults={
+                "title": data["title"],
+                "position": position,
+                "data": body,
+                "is_retired": False,
+            },
+        )
+        existing.pop(data["kind"], None)
+    for section in existing.values():
+        if not section.is_retired:
+            section.is_retired = True
+            section.save(update_fields=["is_retired"])
+            report.retired.append(f"section {lesson.slug}/{section.kind}")
+
+
+def _apply_questions(
+    lesson: Lesson, sections: list[dict[str, Any]], report: LoadReport
+) -> None:
+    existing = {question.key: question for question in lesson.discussion_questions.all()}
+    position = 0
+    for section in sections:
+        for group in section.get("groups", []) if section["kind"] == "questions" else []:
+            for question in group["questions"]:
+                DiscussionQuestion.objects.update_or_create(
+                    lesson=lesson,
+                    key=question["key"],
+                    defaults={
+                        "level": group["level"],
+                        "group_title": group["title"],
+                        "text": question["text"],
+                        "model_answer": question["model_answer"],
+                        "position": position,
+                        "is_retired": False,
+                    },
+                )
+                existing.pop(question["key"], None)
+                position += 1
+    for question in existing.values():
+        if not question.is_retired:
+            question.is_retired = True
+            question.save(update_fields=["is_retired"])
+            report.retired.append(f"question {lesson.slug}/{question.key}")

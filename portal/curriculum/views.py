@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from portal.curriculum.models import DiscussionQuestion, Lesson, Level, Section
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    lessons = list(Lesson.objects.current())
+    labels = dict(Level.choices)
+    order = list(labels)
+    lessons.sort(key=lambda lesson: (order.index(lesson.level), lesson.position))
+    levels = [
+        {"key": level, "title": labels[level], "lessons": list(items)}
+        for level, items in groupby(lessons, key=lambda lesson: lesson.level)
+    ]
+    return render(request, "curriculum/home.html", {"levels": levels})
+
+
+@require_safe
+def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(
+        Lesson.objects.current().prefetch_related(
+            Prefetch("sections", queryset=Section.objects.filter(is_retired=False)),
+            Prefetch(
+                "discussion_questions",
+                queryset=DiscussionQuestion.objects.filter(is_retired=False),
+            ),
+        ),
+        slug=slug,
+    )
+    question_groups = [
+        {"level": level, "title": items[0].group_title, "questions": items}
+        for level, group in groupby(
+            lesson.discussion_questions.all(), key=lambda question: question.level
+        )
+        if (items := list(group))
+    ]
+    return render(
+        request,
+        "curriculum/lesson_detail.html",
+        {
+            "lesson": lesson,
+            "sections": lesson.sections.all(),
+            "question_groups": question_groups,
+        },
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SandboxConfig(AppConfig):
+    name = "portal.sandbox"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,171 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from portal.curriculum.models import DiscussionQuestion, Lesson, Section
+from tests.curriculum.lesson_files import minimal, write_curriculum
+
+pytestmark = pytest.mark.django_db
+
+
+def load(root: Path) -> None:
+    call_command("load_curriculum", lessons_dir=root, verbosity=0)
+
+
+def test_it_loads_lessons_sections_and_questions(tmp_path: Path) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+
+    load(root)
+
+    lesson = Lesson.objects.get(slug="basics")
+    assert lesson.title == "Basics"
+    assert [s.kind for s in lesson.sections.all()] == ["simple", "questions"]
+    assert [q.key for q in lesson.discussion_questions.all()] == [
+        "first-question",
+        "second-question",
+    ]
+
+
+def test_reloading_changes_nothing_and_keeps_primary_keys(tmp_path: Path) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    load(root)
+    before = (
+        list(Lesson.objects.values_list("pk", flat=True)),
+        list(Section.objects.values_list("pk", flat=True)),
+        list(DiscussionQuestion.objects.values_list("pk", flat=True)),
+    )
+
+    load(root)
+
+    after = (
+        list(Lesson.objects.values_list("pk", flat=True)),
+        list(Section.objects.values_list("pk", flat=True)),
+        list(DiscussionQuestion.objects.values_list("pk", flat=True)),
+    )
+    assert after == before
+
+
+def test_content_removed_from_the_files_is_retired_not_deleted(tmp_path: Path) -> None:
+    root = write_curriculum(
+        tmp_path / "lessons",
+        {"01-basics": minimal(), "02-more": minimal("more", "More", 2)},
+    )
+    load(root)
+    text = minimal().replace(
+        "          - key: second-question\n            text: Who leads?\n", ""
+    )
+    write_curriculum(root, {"01-basics": text})
+
+    load(root)
+
+    assert Lesson.objects.get(slug="more").is_retired
+    assert DiscussionQuestion.objects.get(lesson__slug="basics", key="second-question").is_retired
+    assert not DiscussionQuestion.objects.get(lesson__slug="basics", key="first-question").is_retired
+    assert Lesson.objects.count() == 2
+
+
+def test_a_bad_file_leaves_the_database_untouched(tmp_path: Path) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    load(root)
+    broken = minimal(title="Renamed").replace("number: 1", "number: one")
+    write_curriculum(root, {"01-basics": broken, "02-more": minimal("more", "More", 2)})
+
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    assert "lessons/01-basics/lesson.yaml:4: number: expected a whole number, found 'one'" in str(
+        caught.value
+    )
+    assert "nothing was changed" in str(caught.value)
+    assert list(Lesson.objects.values_list("slug", "title")) == [("basics", "Basics")]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("title: Basics", "title: no"),
+            None,
+        ),
+        (
+            ("title: Basics", "title: 12:30"),
+            None,
+        ),
+        (
+            ("title: Basics", "title:"),
+            "lessons/01-basics/lesson.yaml:2: title: expected text, found an empty value",
+        ),
+        (
+            ("level: beginner", "level: expert"),
+            "lessons/01-basics/lesson.yaml:3: level: expected one of beginner, "
+            "intermediate, advanced, found 'expert'",
+        ),
+        (
+            ("  - kind: simple", "  - kind: eli5"),
+            "lessons/01-basics/lesson.yaml:6: sections[0].kind: expected one of simple, "
+            "technical, visual, commands, scenario, questions, use_case, summary, "
+            "found 'eli5'",
+        ),
+        (
+            ("key: second-question", "key: first-question"),
+            "lessons/01-basics/lesson.yaml:17: the question key 'first-question' is "
+            "used twice",
+        ),
+        (
+            ("    body: Something", "    bdy: Something"),
+            "lessons/01-basics/lesson.yaml:8: unknown key 'bdy' (expected: kind, title, "
+            "body, notes)",
+        ),
+    ],
+)
+def test_it_validates_types_and_names_file_and_line(
+    tmp_path: Path, change: tuple[str, str], expected: str | None
+) -> None:
+    root = write_curriculum(
+        tmp_path / "lessons", {"01-basics": minimal().replace(*change)}
+    )
+
+    if expected is None:
+        load(root)
+        assert Lesson.objects.get().title == change[1].removeprefix("title: ")
+        return
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    assert expected in str(caught.value)
+    assert not Lesson.objects.exists()
+
+
+def test_a_listed_folder_without_a_lesson_is_an_error(tmp_path: Path) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    (root / "curriculum.yaml").write_text("lessons:\n  - 01-basics\n  - 09-missing\n")
+
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    assert "lessons/curriculum.yaml: lists the folder '09-missing', which has no lesson.yaml" in str(
+        caught.value
+    )
+
+
+def test_two_lessons_cannot_share_a_slug(tmp_path: Path) -> None:
+    root = write_curriculum(
+        tmp_path / "lessons", {"01-basics": minimal(), "02-copy": minimal(number=2)}
+    )
+
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    assert (
+        "lessons/02-copy/lesson.yaml:1: the slug 'basics' is already used by "
+        "lessons/01-basics/lesson.yaml" in str(caught.value)
+    )
+
+
+def test_dry_run_saves_nothing(tmp_path: Path) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+
+    call_command("load_curriculum", lessons_dir=root, dry_run=True, verbosity=0)
+
+    assert not Lesson.objects.exists()
