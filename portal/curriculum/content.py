@@ -13,6 +13,7 @@ from portal.lib.schema import (
     Int,
     ListOf,
     Record,
+    Schema,
     Slug,
     Tagged,
     Text,
@@ -31,7 +32,7 @@ CALLOUT = Record(
         "text": Text(),
     }
 )
-PROSE = {"title": Text(), "body": Text(), "notes": NOTES}
+PROSE: dict[str, Field | Schema] = {"title": Text(), "body": Text(), "notes": NOTES}
 COMMAND = Record({"command": Text(), "notes": NOTES})
 QUESTION = Record(
     {
@@ -119,8 +120,13 @@ def _check_lesson(lesson: dict[str, Any], key_path: KeyPath, ctx: Context) -> No
                 if question["key"] in question_keys:
                     ctx.fail(
                         (
-                            "sections", index, "groups", group_index,
-                            "questions", question_index, "key",
+                            "sections",
+                            index,
+                            "groups",
+                            group_index,
+                            "questions",
+                            question_index,
+                            "key",
                         ),  # fmt: skip
                         f"the question key {question['key']!r} is used twice",
                     )

@@ -89,7 +89,8 @@ class Choice(Text):
         if text not in self.options:
             expected = ", ".join(self.options)
             raise ctx.fail(
-                key_path, f"{_describe(key_path)}: expected one of {expected}, found {text!r}"
+                key_path,
+                f"{_describe(key_path)}: expected one of {expected}, found {text!r}",
             )
         return text
 
@@ -132,7 +133,8 @@ class Bool(Schema):
         if scalar is None or scalar.text.lower() not in ("true", "false"):
             shown = repr(scalar.text) if scalar else "a list or mapping"
             raise ctx.fail(
-                key_path, f"{_describe(key_path)}: expected true or false, found {shown}"
+                key_path,
+                f"{_describe(key_path)}: expected true or false, found {shown}",
             )
         return scalar.text.lower() == "true"
 
@@ -148,7 +150,9 @@ class ListOf(Schema):
         if not isinstance(value, list):
             raise ctx.fail(key_path, f"{where}: expected a list")
         if len(value) < self.min_items:
-            raise ctx.fail(key_path, f"{where}: expected at least {self.min_items} items")
+            raise ctx.fail(
+                key_path, f"{where}: expected at least {self.min_items} items"
+            )
         cleaned: list[Any] = []
         failed = False
         for index, item in enumerate(value):
@@ -253,4 +257,3 @@ def validate(schema: Schema, document: YamlDocument) -> Any:
     if problems:
         raise ContentError(problems)
     return result
-

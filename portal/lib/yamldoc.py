@@ -90,7 +90,9 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
             [Problem(shown, line, f"is not valid YAML: {error.problem}")]
         ) from None
     except yaml.YAMLError as error:
-        raise ContentError([Problem(shown, None, f"is not valid YAML: {error}")]) from None
+        raise ContentError(
+            [Problem(shown, None, f"is not valid YAML: {error}")]
+        ) from None
     finally:
         loader.dispose()
 
@@ -133,12 +135,16 @@ def _build(
         line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
             problems.append(
-                Problem(document.path, line, "keys must be plain names, not << or lists")
+                Problem(
+                    document.path, line, "keys must be plain names, not << or lists"
+                )
             )
             continue
         key = key_node.value
         if key in mapping:
-            problems.append(Problem(document.path, line, f"the key '{key}' appears twice"))
+            problems.append(
+                Problem(document.path, line, f"the key '{key}' appears twice")
+            )
         mapping[key] = _build(child, (*key_path, key), loader, document, problems)
     return mapping
 
