@@ -33,5 +33,7 @@ def _plain_static_storage(settings: Settings) -> None:
     """Serve static files without the manifest, which only exists after collectstatic."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
     }

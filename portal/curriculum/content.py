@@ -20,6 +20,7 @@ from portal.lib.schema import (
     validate,
 )
 from portal.lib.yamldoc import ContentError, KeyPath, Problem, read_yaml
+from portal.quizzes.content import QUIZ, QUIZ_FILE
 
 CURRICULUM_FILE = "curriculum.yaml"
 LESSON_FILE = "lesson.yaml"
@@ -32,7 +33,12 @@ CALLOUT = Record(
         "text": Text(),
     }
 )
-PROSE: dict[str, Field | Schema] = {"title": Text(), "body": Text(), "notes": NOTES}
+PROSE: dict[str, Field | Schema] = {
+    "title": Text(),
+    "body": Text(),
+    "callouts": Field(ListOf(CALLOUT), required=False, default=[]),
+    "notes": NOTES,
+}
 COMMAND = Record({"command": Text(), "notes": NOTES})
 QUESTION = Record(
     {
@@ -52,13 +58,7 @@ QUESTION_GROUP = Record(
 SECTION = Tagged(
     {
         "simple": Record({"kind": Text(), **PROSE}),
-        "technical": Record(
-            {
-                "kind": Text(),
-                **PROSE,
-                "callouts": Field(ListOf(CALLOUT), required=False, default=[]),
-            }
-        ),
+        "technical": Record({"kind": Text(), **PROSE}),
         "visual": Record(
             {
                 "kind": Text(),
@@ -159,6 +159,7 @@ class LessonContent:
     folder: str
     position: int
     data: dict[str, Any]
+    quiz: dict[str, Any] | None = None
 
 
 def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
@@ -186,6 +187,7 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
         try:
             document = read_yaml(path, shown)
             data = validate(LESSON, document)
+            quiz = _read_quiz(path.parent / QUIZ_FILE, lessons_dir)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -199,10 +201,19 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
                 )
             )
         seen_slugs[data["slug"]] = shown
-        lessons.append(LessonContent(folder=folder, position=position, data=data))
+        lessons.append(
+            LessonContent(folder=folder, position=position, data=data, quiz=quiz)
+        )
     if problems:
         raise ContentError(problems)
     return lessons
+
+
+def _read_quiz(path: Path, lessons_dir: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    quiz: dict[str, Any] = validate(QUIZ, read_yaml(path, _shown(path, lessons_dir)))
+    return quiz
 
 
 def _shown(path: Path, lessons_dir: Path) -> str:

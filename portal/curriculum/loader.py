@@ -121,10 +121,14 @@ def _apply_sections(
 def _apply_questions(
     lesson: Lesson, sections: list[dict[str, Any]], report: LoadReport
 ) -> None:
-    existing = {question.key: question for question in lesson.discussion_questions.all()}
+    existing = {
+        question.key: question for question in lesson.discussion_questions.all()
+    }
     position = 0
     for section in sections:
-        for group in section.get("groups", []) if section["kind"] == "questions" else []:
+        for group in (
+            section.get("groups", []) if section["kind"] == "questions" else []
+        ):
             for question in group["questions"]:
                 DiscussionQuestion.objects.update_or_create(
                     lesson=lesson,

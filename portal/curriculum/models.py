@@ -57,7 +57,9 @@ class Section(models.Model):
         USE_CASE = "use_case", "Real-world use case"
         SUMMARY = "summary", "Summary"
 
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sections")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="sections"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
     position = models.PositiveIntegerField()
@@ -67,7 +69,9 @@ class Section(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["lesson", "kind"], name="unique_section_kind")
+            models.UniqueConstraint(
+                fields=["lesson", "kind"], name="unique_section_kind"
+            )
         ]
 
     def __str__(self) -> str:

@@ -60,8 +60,12 @@ def test_content_removed_from_the_files_is_retired_not_deleted(tmp_path: Path) -
     load(root)
 
     assert Lesson.objects.get(slug="more").is_retired
-    assert DiscussionQuestion.objects.get(lesson__slug="basics", key="second-question").is_retired
-    assert not DiscussionQuestion.objects.get(lesson__slug="basics", key="first-question").is_retired
+    assert DiscussionQuestion.objects.get(
+        lesson__slug="basics", key="second-question"
+    ).is_retired
+    assert not DiscussionQuestion.objects.get(
+        lesson__slug="basics", key="first-question"
+    ).is_retired
     assert Lesson.objects.count() == 2
 
 
@@ -74,8 +78,9 @@ def test_a_bad_file_leaves_the_database_untouched(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as caught:
         load(root)
 
-    assert "lessons/01-basics/lesson.yaml:4: number: expected a whole number, found 'one'" in str(
-        caught.value
+    assert (
+        "lessons/01-basics/lesson.yaml:4: number: expected a whole number, found 'one'"
+        in str(caught.value)
     )
     assert "nothing was changed" in str(caught.value)
     assert list(Lesson.objects.values_list("slug", "title")) == [("basics", "Basics")]
@@ -115,7 +120,7 @@ def test_a_bad_file_leaves_the_database_untouched(tmp_path: Path) -> None:
         (
             ("    body: Something", "    bdy: Something"),
             "lessons/01-basics/lesson.yaml:8: unknown key 'bdy' (expected: kind, title, "
-            "body, notes)",
+            "body, callouts, notes)",
         ),
     ],
 )
@@ -144,8 +149,9 @@ def test_a_listed_folder_without_a_lesson_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as caught:
         load(root)
 
-    assert "lessons/curriculum.yaml: lists the folder '09-missing', which has no lesson.yaml" in str(
-        caught.value
+    assert (
+        "lessons/curriculum.yaml: lists the folder '09-missing', which has no lesson.yaml"
+        in str(caught.value)
     )
 
 
@@ -168,4 +174,21 @@ def test_dry_run_saves_nothing(tmp_path: Path) -> None:
 
     call_command("load_curriculum", lessons_dir=root, dry_run=True, verbosity=0)
 
+    assert not Lesson.objects.exists()
+
+
+def test_a_broken_quiz_file_stops_the_whole_load(tmp_path: Path) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    (root / "01-basics" / "quiz.yaml").write_text(
+        "title: Quiz\nquestions:\n  - key: q1\n    kind: truefalse\n"
+        "    text: Is it?\n    answer: yes\n    explanation: Because.\n"
+    )
+
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    assert (
+        "lessons/01-basics/quiz.yaml:6: questions[0].answer: expected true or false, "
+        "found 'yes'" in str(caught.value)
+    )
     assert not Lesson.objects.exists()

@@ -2,7 +2,17 @@ from pathlib import Path
 
 import pytest
 
-from portal.lib.schema import Bool, Choice, Field, Int, ListOf, Record, Slug, Text, validate
+from portal.lib.schema import (
+    Bool,
+    Choice,
+    Field,
+    Int,
+    ListOf,
+    Record,
+    Slug,
+    Text,
+    validate,
+)
 from portal.lib.yamldoc import ContentError, parse_yaml, read_yaml
 
 SCHEMA = Record(
@@ -22,7 +32,9 @@ def problems_of(text: str) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
-@pytest.mark.parametrize("written", ["no", "on", "off", "yes", "12:30", "1:30", "1e3", "0o17", "~x"])
+@pytest.mark.parametrize(
+    "written", ["no", "on", "off", "yes", "12:30", "1:30", "1e3", "0o17", "~x"]
+)
 def test_it_keeps_text_exactly_as_written(written: str) -> None:
     document = parse_yaml(f"title: {written}\n", "x.yaml")
 
@@ -34,15 +46,18 @@ def test_it_keeps_text_exactly_as_written(written: str) -> None:
 def test_it_refuses_an_empty_text_value_with_file_and_line() -> None:
     problems = problems_of("count: 2\ntitle:\n")
 
-    assert problems == ["lessons/x/lesson.yaml:2: title: expected text, found an empty value"]
-
+    assert problems == [
+        "lessons/x/lesson.yaml:2: title: expected text, found an empty value"
+    ]
 
 
 @pytest.mark.parametrize("written", ["~", "null", "''"])
 def test_it_refuses_null_where_text_is_meant(written: str) -> None:
     problems = problems_of(f"title: {written}\n")
 
-    assert problems == ["lessons/x/lesson.yaml:1: title: expected text, found an empty value"]
+    assert problems == [
+        "lessons/x/lesson.yaml:1: title: expected text, found an empty value"
+    ]
 
 
 @pytest.mark.parametrize("written", ["on", "yes", "no", "1", "maybe"])
@@ -57,11 +72,15 @@ def test_it_accepts_only_true_or_false_for_booleans(written: str) -> None:
 def test_it_refuses_a_number_written_as_text_or_time() -> None:
     problems = problems_of("title: T\ncount: 12:30\n")
 
-    assert problems == ["lessons/x/lesson.yaml:2: count: expected a whole number, found '12:30'"]
+    assert problems == [
+        "lessons/x/lesson.yaml:2: count: expected a whole number, found '12:30'"
+    ]
 
 
 def test_it_reports_every_problem_at_once() -> None:
-    problems = problems_of("titel: T\ncount: 0\nlevel: expert\ntags: [ok, Not A Slug]\n")
+    problems = problems_of(
+        "titel: T\ncount: 0\nlevel: expert\ntags: [ok, Not A Slug]\n"
+    )
 
     assert problems == [
         "lessons/x/lesson.yaml:1: unknown key 'titel' (expected: title, count, draft, level, tags)",

@@ -11,7 +11,9 @@ from portal.lib.yamldoc import ContentError
 
 
 class Command(BaseCommand):
-    help = "Validate every file under lessons/ and load the curriculum in one transaction."
+    help = (
+        "Validate every file under lessons/ and load the curriculum in one transaction."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
