@@ -26,10 +26,11 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 var:
 	mkdir -p var
 
-## setup: install, migrate and load the curriculum (keeps all data)
+## setup: install, migrate, load the curriculum and (with DEBUG on) the demo accounts
 setup: $(RUN_STAMP) | var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_curriculum
+	$(BIN)/python manage.py create_demo_accounts --base-url http://$(HOST):$(PORT)
 
 ## run: set everything up and serve on http://$(HOST):$(PORT)
 run: setup

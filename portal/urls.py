@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("portal.curriculum.urls")),
+    path("", include("portal.accounts.urls")),
+    path("", include("portal.progress.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,12 +6,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 from pytest_django.fixtures import Settings
+
+from portal.accounts.models import Profile
+from portal.accounts.roles import grant_instructor
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 LESSONS_DIR = REPO_DIR / "lessons"
 LESSON_4 = "incident-management-on-call-and-escalation"
+
+# Every account of the named cast signs in with this password.
+PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
@@ -37,3 +45,71 @@ def _plain_static_storage(settings: Settings) -> None:
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+def _account(username: str, display_name: str, instructor: bool = False) -> User:
+    user = User.objects.create_user(
+        username, email=f"{username}@example.com", password=PASSWORD
+    )
+    Profile.objects.create(user=user, display_name=display_name, time_zone="UTC")
+    if instructor:
+        grant_instructor(user)
+    return user
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def learner(db: None) -> User:
+    """Alice, a learner: the account most tests act as."""
+    return _account("alice", "Alice")
+
+
+@pytest.fixture
+def other_learner(db: None) -> User:
+    """Bob, a second learner, who must never see or change Alice's data."""
+    return _account("bob", "Bob")
+
+
+@pytest.fixture
+def instructor(db: None) -> User:
+    """Charlie, an instructor."""
+    return _account("charlie", "Charlie", instructor=True)
+
+
+@pytest.fixture
+def other_instructor(db: None) -> User:
+    """Dana, an instructor of other classes: an outsider to Charlie's."""
+    return _account("dana", "Dana", instructor=True)
+
+
+@pytest.fixture
+def learner_client(learner: User) -> Client:
+    return _client_for(learner)
+
+
+@pytest.fixture
+def other_learner_client(other_learner: User) -> Client:
+    return _client_for(other_learner)
+
+
+@pytest.fixture
+def instructor_client(instructor: User) -> Client:
+    return _client_for(instructor)
+
+
+@pytest.fixture
+def other_instructor_client(other_instructor: User) -> Client:
+    return _client_for(other_instructor)
+
+
+def pytest_report_header() -> str:
+    """Say which database the suite runs on, since CI runs it on two."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"

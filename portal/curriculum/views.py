@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from portal.curriculum.models import DiscussionQuestion, Lesson, Level, Section
+from portal.progress.services import record_visit
+from portal.progress.summary import lesson_status
 
 
 @require_safe
@@ -42,12 +44,18 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if (items := list(group))
     ]
+    sections = list(lesson.sections.all())
+    status = None
+    if request.user.is_authenticated:
+        progress = record_visit(request.user, lesson)  # type: ignore[arg-type]
+        status = lesson_status(progress, sections)
     return render(
         request,
         "curriculum/lesson_detail.html",
         {
             "lesson": lesson,
-            "sections": lesson.sections.all(),
+            "sections": sections,
             "question_groups": question_groups,
+            "status": status,
         },
     )

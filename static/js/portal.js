@@ -47,3 +47,32 @@
     }
   });
 })();
+
+// After htmx marks a section read, the pressed button is swapped away; keep keyboard focus
+// on the control that replaced it instead of dropping it to the top of the page.
+(function () {
+  "use strict";
+
+  var pending = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var control = event.target.closest && event.target.closest(".read-control, .lesson-end");
+    pending = control && trigger && trigger.type === "submit" ? control.id : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!pending) {
+      return;
+    }
+    var control = document.getElementById(pending);
+    pending = null;
+    var target = control && (control.querySelector("button, a") || control.querySelector(".read-state"));
+    if (target) {
+      if (!target.matches("button, a")) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    }
+  });
+})();

@@ -1,0 +1,146 @@
+"""Whether a lesson is complete for a learner, and what is still missing.
+
+Pure functions over loaded rows, so the lesson page, the dashboard and the export agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.curriculum.models import Lesson, Section
+from portal.progress.models import LessonProgress, ScenarioResult, SectionRead
+
+DEFAULT_RULE: dict[str, Any] = {"sections": "all", "quiz": "none", "scenarios": []}
+
+# Where "continue" points once every section is read; the lesson page has this id.
+LESSON_END_ANCHOR = "lesson-end"
+
+
+@dataclass(frozen=True)
+class LessonStatus:
+    """A learner's standing in one lesson, computed against its current sections."""
+
+    lesson: Lesson
+    sections: Sequence[Section]
+    progress: LessonProgress | None
+    read: frozenset[str]
+    scenario_results: Sequence[ScenarioResult]
+    done: int
+    total: int
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def is_complete(self) -> bool:
+        # Completion is earned once and kept: content that grows later adds unread
+        # sections (listed in `missing`) but never takes the completion away.
+        if self.progress is not None and self.progress.completed_at is not None:
+            return True
+        return self.is_started and self.done >= self.total
+
+    @property
+    def is_started(self) -> bool:
+        progress = self.progress
+        return progress is not None and (
+            progress.first_opened_at is not None
+            or progress.quiz_best_at is not None
+            or bool(self.read)
+            or bool(self.scenario_results)
+        )
+
+    @property
+    def state(self) -> str:
+        if self.is_complete:
+            return "complete"
+        return "in-progress" if self.is_started else "not-started"
+
+    @property
+    def state_label(self) -> str:
+        return {
+            "complete": "Complete",
+            "in-progress": "In progress",
+            "not-started": "Not started",
+        }[self.state]
+
+    @property
+    def percent(self) -> int:
+        if self.is_complete:
+            return 100
+        if self.total == 0:
+            return 0
+        return self.done * 100 // self.total
+
+    @property
+    def read_count(self) -> int:
+        return sum(1 for section in self.sections if section.kind in self.read)
+
+    @property
+    def all_read(self) -> bool:
+        return self.read_count == len(self.sections)
+
+    @property
+    def continue_anchor(self) -> str:
+        """The section to continue at: the next unread one after the last place."""
+        kinds = [section.kind for section in self.sections]
+        last = self.progress.last_section if self.progress else ""
+        start = kinds.index(last) + 1 if last in kinds else 0
+        for section in [*self.sections[start:], *self.sections[:start]]:
+            if section.kind not in self.read:
+                return section.anchor
+        return LESSON_END_ANCHOR
+
+    @property
+    def continue_url(self) -> str:
+        return f"{self.lesson.get_absolute_url()}#{self.continue_anchor}"
+
+
+def rule_of(lesson: Lesson) -> dict[str, Any]:
+    return {**DEFAULT_RULE, **(lesson.completion or {})}
+
+
+def evaluate(
+    lesson: Lesson,
+    sections: Sequence[Section],
+    progress: LessonProgress | None,
+    reads: Iterable[SectionRead] = (),
+    scenario_results: Sequence[ScenarioResult] = (),
+) -> LessonStatus:
+    """Count the rule's requirements met; each section, the quiz and each scenario is one."""
+    rule = rule_of(lesson)
+    read = frozenset(item.kind for item in reads)
+    finished = {result.scenario_slug for result in scenario_results}
+    done = total = 0
+    missing: list[str] = []
+
+    if rule["sections"] == "all":
+        unread = [section.title for section in sections if section.kind not in read]
+        total += len(sections)
+        done += len(sections) - len(unread)
+        if unread:
+            missing.append("Read: " + ", ".join(unread))
+
+    if rule["quiz"] == "pass":
+        total += 1
+        if progress is not None and progress.quiz_passed_at is not None:
+            done += 1
+        else:
+            missing.append("Pass the lesson's quiz")
+
+    for slug in rule["scenarios"]:
+        total += 1
+        if slug in finished:
+            done += 1
+        else:
+            missing.append(f"Finish the sandbox scenario “{slug}”")
+
+    return LessonStatus(
+        lesson=lesson,
+        sections=sections,
+        progress=progress,
+        read=read,
+        scenario_results=scenario_results,
+        done=done,
+        total=total,
+        missing=missing,
+    )

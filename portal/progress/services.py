@@ -1,0 +1,166 @@
+"""Recording progress. Every function writes in one transaction and is idempotent.
+
+This is the API other apps call: the quiz app calls `record_quiz_result` once an attempt is
+graded, the sandbox calls `record_scenario_result` once a run is finished. Both keep only
+the best result, so calling them again with the same result changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from portal.curriculum.models import Lesson, Section
+from portal.progress.completion import evaluate
+from portal.progress.models import Activity, LessonProgress, ScenarioResult, SectionRead
+
+logger = logging.getLogger(__name__)
+
+
+def _progress(user: User, lesson: Lesson) -> LessonProgress:
+    progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    progress.lesson = lesson
+    return progress
+
+
+def _log(user: User, lesson: Lesson, kind: str, at: datetime, detail: str = "") -> None:
+    Activity.objects.create(user=user, lesson=lesson, kind=kind, detail=detail, at=at)
+
+
+def _start(progress: LessonProgress, at: datetime) -> None:
+    if progress.first_opened_at is None:
+        progress.first_opened_at = at
+        progress.last_visited_at = at
+        progress.save(update_fields=["first_opened_at", "last_visited_at"])
+        _log(progress.user, progress.lesson, Activity.Kind.STARTED, at)
+
+
+def _check_completion(progress: LessonProgress, at: datetime) -> None:
+    """Stamp the lesson complete the first time its rule is met."""
+    if progress.completed_at is not None:
+        return
+    lesson = progress.lesson
+    status = evaluate(
+        lesson,
+        list(lesson.sections.filter(is_retired=False)),
+        progress,
+        progress.sections_read.all(),
+        list(progress.scenario_results.all()),
+    )
+    if status.done >= status.total and status.is_started:
+        progress.completed_at = at
+        progress.save(update_fields=["completed_at"])
+        _log(progress.user, lesson, Activity.Kind.COMPLETED, at)
+        logger.debug("%s completed %s", progress.user, lesson.slug)
+
+
+def record_visit(
+    user: User, lesson: Lesson, at: datetime | None = None
+) -> LessonProgress:
+    """Note that the learner opened the lesson page."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        progress = _progress(user, lesson)
+        if progress.first_opened_at is None:
+            _start(progress, at)
+        else:
+            progress.last_visited_at = at
+            progress.save(update_fields=["last_visited_at"])
+    return progress
+
+
+def mark_sections_read(
+    user: User,
+    lesson: Lesson,
+    kinds: Iterable[str],
+    at: datetime | None = None,
+) -> list[str]:
+    """Mark sections read by kind; return the kinds that were not read before."""
+    at = at or timezone.now()
+    kinds = list(kinds)
+    with transaction.atomic():
+        progress = _progress(user, lesson)
+        known = set(progress.sections_read.values_list("kind", flat=True))
+        new = [kind for kind in kinds if kind not in known]
+        if not new:
+            return []
+
+        _start(progress, at)
+        SectionRead.objects.bulk_create(
+            [SectionRead(progress=progress, kind=kind, read_at=at) for kind in new],
+            ignore_conflicts=True,
+        )
+        progress.last_section = kinds[-1]
+        progress.save(update_fields=["last_section"])
+
+        if len(kinds) == 1:
+            title = Section.objects.filter(lesson=lesson, kind=new[0]).values_list(
+                "title", flat=True
+            )
+            _log(
+                user, lesson, Activity.Kind.SECTION_READ, at, detail=title.first() or ""
+            )
+        else:
+            _log(user, lesson, Activity.Kind.READ_TO_END, at)
+        _check_completion(progress, at)
+    return new
+
+
+def record_quiz_result(
+    user: User,
+    lesson: Lesson,
+    score: float,
+    passed: bool,
+    at: datetime | None = None,
+) -> LessonProgress:
+    """Keep the best quiz score (percent) and the moment the quiz was first passed."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        progress = _progress(user, lesson)
+        fields = []
+        if progress.quiz_best_score is None or score > progress.quiz_best_score:
+            progress.quiz_best_score = score
+            progress.quiz_best_at = at
+            fields += ["quiz_best_score", "quiz_best_at"]
+        if passed and progress.quiz_passed_at is None:
+            progress.quiz_passed_at = at
+            fields.append("quiz_passed_at")
+        if fields:
+            progress.save(update_fields=fields)
+            detail = f"{score:g}%{', passed' if passed else ''}"
+            _log(user, lesson, Activity.Kind.QUIZ, at, detail=detail)
+            _check_completion(progress, at)
+    return progress
+
+
+def record_scenario_result(
+    user: User,
+    lesson: Lesson,
+    scenario_slug: str,
+    score: float,
+    at: datetime | None = None,
+) -> ScenarioResult:
+    """Note a finished scenario run, keeping the best score (percent) per scenario."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        progress = _progress(user, lesson)
+        result, created = ScenarioResult.objects.get_or_create(
+            progress=progress,
+            scenario_slug=scenario_slug,
+            defaults={"best_score": score, "best_at": at, "first_finished_at": at},
+        )
+        improved = not created and score > result.best_score
+        if improved:
+            result.best_score = score
+            result.best_at = at
+            result.save(update_fields=["best_score", "best_at"])
+        if created or improved:
+            detail = f"{scenario_slug}: {score:g}%"
+            _log(user, lesson, Activity.Kind.SCENARIO, at, detail=detail)
+            _check_completion(progress, at)
+    return result
