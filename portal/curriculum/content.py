@@ -21,8 +21,10 @@ from portal.lib.schema import (
 )
 from portal.lib.yamldoc import ContentError, KeyPath, Problem, read_yaml
 from portal.quizzes.content import QUIZ, QUIZ_FILE
+from portal.sandbox.engine.scenario import ScenarioError, format_path, load_scenario
 
 CURRICULUM_FILE = "curriculum.yaml"
+SCENARIOS_DIR = "scenarios"
 LESSON_FILE = "lesson.yaml"
 
 NOTE = Record({"title": Text(), "body": Text()})
@@ -160,6 +162,14 @@ class LessonContent:
     position: int
     data: dict[str, Any]
     quiz: dict[str, Any] | None = None
+    scenarios: tuple[ScenarioContent, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScenarioContent:
+    slug: str
+    title: str
+    data: dict[str, Any]
 
 
 def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
@@ -188,6 +198,7 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
             document = read_yaml(path, shown)
             data = validate(LESSON, document)
             quiz = _read_quiz(path.parent / QUIZ_FILE, lessons_dir)
+            scenarios = _read_scenarios(path.parent / SCENARIOS_DIR, lessons_dir)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -202,7 +213,13 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
             )
         seen_slugs[data["slug"]] = shown
         lessons.append(
-            LessonContent(folder=folder, position=position, data=data, quiz=quiz)
+            LessonContent(
+                folder=folder,
+                position=position,
+                data=data,
+                quiz=quiz,
+                scenarios=scenarios,
+            )
         )
     if problems:
         raise ContentError(problems)
@@ -214,6 +231,40 @@ def _read_quiz(path: Path, lessons_dir: Path) -> dict[str, Any] | None:
         return None
     quiz: dict[str, Any] = validate(QUIZ, read_yaml(path, _shown(path, lessons_dir)))
     return quiz
+
+
+def _read_scenarios(folder: Path, lessons_dir: Path) -> tuple[ScenarioContent, ...]:
+    """Validate each scenario with the engine's own rules, located by file and line."""
+    scenarios: list[ScenarioContent] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.yaml")):
+        shown = _shown(path, lessons_dir)
+        try:
+            document = read_yaml(path, shown)
+            scenario = load_scenario(document.data)
+        except ContentError as error:
+            problems.extend(error.problems)
+            continue
+        except ScenarioError as error:
+            problems.extend(
+                Problem(
+                    shown, document.line(key_path), f"{format_path(key_path)}: {text}"
+                )
+                for key_path, text in error.problems
+            )
+            continue
+        if scenario.slug != path.stem:
+            problems.append(
+                Problem(
+                    shown,
+                    document.line(("slug",)),
+                    f"the slug '{scenario.slug}' must match the file name '{path.stem}'",
+                )
+            )
+        scenarios.append(ScenarioContent(scenario.slug, scenario.title, document.data))
+    if problems:
+        raise ContentError(problems)
+    return tuple(scenarios)
 
 
 def _shown(path: Path, lessons_dir: Path) -> str:

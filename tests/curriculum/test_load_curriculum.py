@@ -192,3 +192,26 @@ def test_a_broken_quiz_file_stops_the_whole_load(tmp_path: Path) -> None:
         "found 'yes'" in str(caught.value)
     )
     assert not Lesson.objects.exists()
+
+
+def test_a_broken_scenario_is_reported_with_file_and_line(lessons_copy: Path) -> None:
+    scenario = (
+        lessons_copy
+        / "04-incident-management-on-call-and-escalation"
+        / "scenarios"
+        / "checkout-incident.yaml"
+    )
+    lines = scenario.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if "allocatable_memory:" in line)
+    lines[number] = "      allocatable_memory: lots\n"
+    scenario.write_text("".join(lines), encoding="utf-8")
+
+    with pytest.raises(CommandError) as caught:
+        load(lessons_copy)
+
+    assert (
+        "lessons/04-incident-management-on-call-and-escalation/scenarios/"
+        f"checkout-incident.yaml:{number + 1}: cluster.nodes[0].allocatable_memory:"
+        in str(caught.value)
+    )
+    assert not Lesson.objects.exists()
