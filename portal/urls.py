@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("portal.curriculum.urls")),
     path("", include("portal.accounts.urls")),
     path("", include("portal.progress.urls")),
+    path("", include("portal.quizzes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.curriculum.content import LessonContent, read_curriculum
 from portal.curriculum.models import DiscussionQuestion, Lesson, Section
+from portal.quizzes.loader import load_quiz
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def _apply(lessons: list[LessonContent], report: LoadReport) -> None:
             report.updated.append(f"lesson {lesson.slug}")
         _apply_sections(lesson, data["sections"], report)
         _apply_questions(lesson, data["sections"], report)
+        load_quiz(lesson, content.quiz, report)
 
     for lesson in existing.values():
         if not lesson.is_retired:

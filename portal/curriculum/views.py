@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from portal.curriculum.models import DiscussionQuestion, Lesson, Level, Section
 from portal.progress.services import record_visit
 from portal.progress.summary import lesson_status
+from portal.quizzes.models import Quiz
 
 
 @require_safe
@@ -28,7 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(
-        Lesson.objects.current().prefetch_related(
+        Lesson.objects.current()
+        .select_related("quiz")
+        .prefetch_related(
             Prefetch("sections", queryset=Section.objects.filter(is_retired=False)),
             Prefetch(
                 "discussion_questions",
@@ -57,5 +60,11 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sections": sections,
             "question_groups": question_groups,
             "status": status,
+            "quiz": _current_quiz(lesson),
         },
     )
+
+
+def _current_quiz(lesson: Lesson) -> Quiz | None:
+    quiz: Quiz | None = getattr(lesson, "quiz", None)
+    return quiz if quiz is not None and not quiz.is_retired else None
