@@ -6,5 +6,7 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("", include("portal.progress.urls")),
     path("", include("portal.quizzes.urls")),
+    path("", include("portal.sandbox.urls")),
+    path("", include("portal.classroom.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.curriculum.content import LessonContent, read_curriculum
 from portal.curriculum.models import DiscussionQuestion, Lesson, Section
 from portal.quizzes.loader import load_quiz
+from portal.sandbox.loader import load_scenarios
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def _apply(lessons: list[LessonContent], report: LoadReport) -> None:
         _apply_sections(lesson, data["sections"], report)
         _apply_questions(lesson, data["sections"], report)
         load_quiz(lesson, content.quiz, report)
+        load_scenarios(lesson, content.scenarios, report)
 
     for lesson in existing.values():
         if not lesson.is_retired:

@@ -233,3 +233,54 @@ class Answer(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.response not in (None, "", [], {})
+
+
+class DiscussionResponse(models.Model):
+    """A learner's written answer to one of a lesson's discussion questions.
+
+    The model answer is shown only once the learner has submitted a response; the learner
+    then rates their own answer against it, and an instructor may grade it with feedback.
+    """
+
+    class SelfAssessment(models.TextChoices):
+        MISSED = "missed", "I missed the main points"
+        PARTLY = "partly", "I covered some of the points"
+        COVERED = "covered", "I covered the main points"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="discussion_responses",
+    )
+    question = models.ForeignKey(
+        "curriculum.DiscussionQuestion",
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    text = models.TextField()
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    self_assessment = models.CharField(
+        max_length=10, choices=SelfAssessment.choices, blank=True
+    )
+    # Instructor grading: a mark between 0 and 1 with feedback the learner then sees.
+    grade = models.FloatField(null=True, blank=True)
+    feedback = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="graded_discussion_responses",
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "question"], name="unique_discussion_response"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.question.key}"
