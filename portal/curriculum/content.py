@@ -17,6 +17,7 @@ from portal.lib.schema import (
     Slug,
     Tagged,
     Text,
+    Title,
     validate,
 )
 from portal.lib.yamldoc import ContentError, KeyPath, Problem, read_yaml
@@ -27,7 +28,7 @@ CURRICULUM_FILE = "curriculum.yaml"
 SCENARIOS_DIR = "scenarios"
 LESSON_FILE = "lesson.yaml"
 
-NOTE = Record({"title": Text(), "body": Text()})
+NOTE = Record({"title": Title(), "body": Text()})
 NOTES = Field(ListOf(NOTE), required=False, default=[])
 CALLOUT = Record(
     {
@@ -35,10 +36,11 @@ CALLOUT = Record(
         "text": Text(),
     }
 )
+CALLOUTS = Field(ListOf(CALLOUT), required=False, default=[])
 PROSE: dict[str, Field | Schema] = {
-    "title": Text(),
+    "title": Title(),
     "body": Text(),
-    "callouts": Field(ListOf(CALLOUT), required=False, default=[]),
+    "callouts": CALLOUTS,
     "notes": NOTES,
 }
 COMMAND = Record({"command": Text(), "notes": NOTES})
@@ -52,7 +54,7 @@ QUESTION = Record(
 QUESTION_GROUP = Record(
     {
         "level": Choice("beginner", "intermediate", "scenario"),
-        "title": Text(),
+        "title": Text(max_length=100),
         "questions": ListOf(QUESTION, min_items=1),
     }
 )
@@ -64,17 +66,19 @@ SECTION = Tagged(
         "visual": Record(
             {
                 "kind": Text(),
-                "title": Text(),
-                "steps": ListOf(Text(), min_items=2),
+                "title": Title(),
+                "steps": ListOf(Text(max_length=200), min_items=2),
+                "callouts": CALLOUTS,
                 "notes": NOTES,
             }
         ),
         "commands": Record(
             {
                 "kind": Text(),
-                "title": Text(),
+                "title": Title(),
                 "intro": Field(Text(), required=False, default=""),
                 "commands": ListOf(COMMAND, min_items=1),
+                "callouts": CALLOUTS,
                 "notes": NOTES,
             }
         ),
@@ -82,8 +86,9 @@ SECTION = Tagged(
         "questions": Record(
             {
                 "kind": Text(),
-                "title": Text(),
+                "title": Title(),
                 "groups": ListOf(QUESTION_GROUP, min_items=1, unique_by="level"),
+                "callouts": CALLOUTS,
                 "notes": NOTES,
             }
         ),
@@ -138,11 +143,11 @@ def _check_lesson(lesson: dict[str, Any], key_path: KeyPath, ctx: Context) -> No
 LESSON = Record(
     {
         "slug": Slug(),
-        "title": Text(),
+        "title": Title(),
         "level": Choice("beginner", "intermediate", "advanced"),
-        "number": Int(minimum=1),
+        "number": Int(minimum=1, maximum=999),
         "summary": Field(Text(), required=False, default=""),
-        "source": Field(Text(), required=False, default=""),
+        "source": Field(Text(max_length=300), required=False, default=""),
         "completion": Field(
             COMPLETION,
             required=False,
@@ -153,7 +158,15 @@ LESSON = Record(
     check=_check_lesson,
 )
 
-CURRICULUM = Record({"lessons": ListOf(Text(r"[A-Za-z0-9._-]+", "a folder name"))})
+CURRICULUM = Record(
+    {
+        "lessons": ListOf(
+            Text(r"[A-Za-z0-9._-]+", "a folder name", max_length=200),
+            min_items=1,
+            unique=True,
+        )
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -177,7 +190,8 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
     index_path = lessons_dir / CURRICULUM_FILE
     if not index_path.is_file():
         raise ContentError([Problem(str(index_path), None, "the file is missing")])
-    index = validate(CURRICULUM, read_yaml(index_path, _shown(index_path, lessons_dir)))
+    index_document = read_yaml(index_path, _shown(index_path, lessons_dir))
+    index = validate(CURRICULUM, index_document)
 
     problems: list[Problem] = []
     lessons: list[LessonContent] = []
@@ -189,7 +203,7 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
             problems.append(
                 Problem(
                     _shown(index_path, lessons_dir),
-                    None,
+                    index_document.line(("lessons", position)),
                     f"lists the folder '{folder}', which has no {LESSON_FILE}",
                 )
             )
@@ -212,6 +226,25 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
                 )
             )
         seen_slugs[data["slug"]] = shown
+        known = {scenario.slug for scenario in scenarios}
+        for index, slug in enumerate(data["completion"]["scenarios"]):
+            if slug not in known:
+                problems.append(
+                    Problem(
+                        shown,
+                        document.line(("completion", "scenarios", index)),
+                        f"completion.scenarios[{index}]: the lesson has no scenario "
+                        f"'{slug}' (expected a file {SCENARIOS_DIR}/{slug}.yaml)",
+                    )
+                )
+        if data["completion"]["quiz"] == "pass" and quiz is None:
+            problems.append(
+                Problem(
+                    shown,
+                    document.line(("completion", "quiz")),
+                    f"completion.quiz: the lesson has no {QUIZ_FILE} to pass",
+                )
+            )
         lessons.append(
             LessonContent(
                 folder=folder,
@@ -224,6 +257,16 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
     if problems:
         raise ContentError(problems)
     return lessons
+
+
+def unlisted_folders(lessons_dir: Path, lessons: list[LessonContent]) -> list[str]:
+    """Folders holding a lesson that curriculum.yaml does not list (they are not loaded)."""
+    listed = {lesson.folder for lesson in lessons}
+    return sorted(
+        path.parent.name
+        for path in lessons_dir.glob(f"*/{LESSON_FILE}")
+        if path.parent.name not in listed
+    )
 
 
 def _read_quiz(path: Path, lessons_dir: Path) -> dict[str, Any] | None:

@@ -10,7 +10,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from portal.curriculum.content import LessonContent, read_curriculum
+from portal.curriculum.content import (
+    CURRICULUM_FILE,
+    LessonContent,
+    read_curriculum,
+    unlisted_folders,
+)
 from portal.curriculum.models import DiscussionQuestion, Lesson, Section
 from portal.quizzes.loader import load_quiz
 from portal.sandbox.loader import load_scenarios
@@ -25,12 +30,14 @@ class LoadReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return (
             [f"created {name}" for name in self.created]
             + [f"updated {name}" for name in self.updated]
             + [f"retired {name}" for name in self.retired]
+            + [f"warning: {text}" for text in self.warnings]
         )
 
 
@@ -43,6 +50,12 @@ def load_curriculum(lessons_dir: Path, dry_run: bool = False) -> LoadReport:
     """
     lessons = read_curriculum(lessons_dir)
     report = LoadReport()
+    for folder in unlisted_folders(lessons_dir, lessons):
+        report.warnings.append(
+            f"the folder '{folder}' holds a lesson that {CURRICULUM_FILE} does not "
+            "list, so it was not loaded"
+        )
+        logger.warning("Lesson folder %s is not listed in %s", folder, CURRICULUM_FILE)
     with transaction.atomic():
         _apply(lessons, report)
         if dry_run:
@@ -74,14 +87,12 @@ def _apply(lessons: list[LessonContent], report: LoadReport) -> None:
             "source": data["source"],
             "completion": data["completion"],
             "is_retired": False,
-            "loaded_at": now,
         }
         if lesson is None:
-            lesson = Lesson.objects.create(slug=data["slug"], **values)
+            lesson = Lesson.objects.create(slug=data["slug"], loaded_at=now, **values)
             report.created.append(f"lesson {lesson.slug}")
-        else:
-            for name, value in values.items():
-                setattr(lesson, name, value)
+        elif _sync(lesson, values):
+            lesson.loaded_at = now
             lesson.save()
             report.updated.append(f"lesson {lesson.slug}")
         _apply_sections(lesson, data["sections"], report)
@@ -96,6 +107,16 @@ def _apply(lessons: list[LessonContent], report: LoadReport) -> None:
             report.retired.append(f"lesson {lesson.slug}")
 
 
+def _sync(instance: Any, values: dict[str, Any]) -> bool:
+    """Set the values on the instance; return whether any of them changed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
 def _apply_sections(
     lesson: Lesson, sections: list[dict[str, Any]], report: LoadReport
 ) -> None:
@@ -103,18 +124,20 @@ def _apply_sections(
     for position, data in enumerate(sections):
         body = {key: value for key, value in data.items() if key not in _SECTION_FIELDS}
         if data["kind"] == "questions":
-            body = {"notes": data["notes"]}
-        Section.objects.update_or_create(
-            lesson=lesson,
-            kind=data["kind"],
-            defaults={
-                "title": data["title"],
-                "position": position,
-                "data": body,
-                "is_retired": False,
-            },
-        )
-        existing.pop(data["kind"], None)
+            body = {key: value for key, value in body.items() if key != "groups"}
+        values = {
+            "title": data["title"],
+            "position": position,
+            "data": body,
+            "is_retired": False,
+        }
+        section = existing.pop(data["kind"], None)
+        if section is None:
+            Section.objects.create(lesson=lesson, kind=data["kind"], **values)
+            report.created.append(f"section {lesson.slug}/{data['kind']}")
+        elif _sync(section, values):
+            section.save()
+            report.updated.append(f"section {lesson.slug}/{data['kind']}")
     for section in existing.values():
         if not section.is_retired:
             section.is_retired = True
@@ -128,26 +151,33 @@ def _apply_questions(
     existing = {
         question.key: question for question in lesson.discussion_questions.all()
     }
+    groups = [
+        group
+        for section in sections
+        if section["kind"] == "questions"
+        for group in section["groups"]
+    ]
     position = 0
-    for section in sections:
-        for group in (
-            section.get("groups", []) if section["kind"] == "questions" else []
-        ):
-            for question in group["questions"]:
-                DiscussionQuestion.objects.update_or_create(
-                    lesson=lesson,
-                    key=question["key"],
-                    defaults={
-                        "level": group["level"],
-                        "group_title": group["title"],
-                        "text": question["text"],
-                        "model_answer": question["model_answer"],
-                        "position": position,
-                        "is_retired": False,
-                    },
+    for group in groups:
+        for data in group["questions"]:
+            values = {
+                "level": group["level"],
+                "group_title": group["title"],
+                "text": data["text"],
+                "model_answer": data["model_answer"],
+                "position": position,
+                "is_retired": False,
+            }
+            position += 1
+            question = existing.pop(data["key"], None)
+            if question is None:
+                DiscussionQuestion.objects.create(
+                    lesson=lesson, key=data["key"], **values
                 )
-                existing.pop(question["key"], None)
-                position += 1
+                report.created.append(f"question {lesson.slug}/{data['key']}")
+            elif _sync(question, values):
+                question.save()
+                report.updated.append(f"question {lesson.slug}/{data['key']}")
     for question in existing.values():
         if not question.is_retired:
             question.is_retired = True

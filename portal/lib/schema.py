@@ -53,10 +53,17 @@ class Schema:
 class Text(Schema):
     """Text exactly as written; refuses empty values, lists and mappings."""
 
-    def __init__(self, pattern: str | None = None, hint: str = "", strip: bool = True):
+    def __init__(
+        self,
+        pattern: str | None = None,
+        hint: str = "",
+        strip: bool = True,
+        max_length: int = 20_000,
+    ):
         self.pattern = re.compile(pattern) if pattern else None
         self.hint = hint
         self.strip = strip
+        self.max_length = max_length
 
     def clean(self, value: Any, key_path: KeyPath, ctx: Context) -> str:
         scalar = ctx.document.scalars.get(key_path)
@@ -66,17 +73,29 @@ class Text(Schema):
         text = scalar.text.strip() if self.strip else scalar.text
         if not text.strip() or (value is None and scalar.plain):
             raise ctx.fail(key_path, f"{where}: expected text, found an empty value")
+        if len(text) > self.max_length:
+            raise ctx.fail(
+                key_path,
+                f"{where}: expected at most {self.max_length} characters, "
+                f"found {len(text)}",
+            )
         if self.pattern and not self.pattern.fullmatch(text):
             raise ctx.fail(key_path, f"{where}: expected {self.hint}, found {text!r}")
         return text
 
 
 class Slug(Text):
-    def __init__(self) -> None:
+    def __init__(self, max_length: int = 120) -> None:
         super().__init__(
             r"[a-z0-9]+(?:-[a-z0-9]+)*",
             "a key of lowercase letters, digits and hyphens",
+            max_length=max_length,
         )
+
+
+def Title() -> Text:  # noqa: N802 - reads like the other schema types
+    """Text that names something and is shown in headings and lists."""
+    return Text(max_length=200)
 
 
 class Choice(Text):
@@ -140,10 +159,17 @@ class Bool(Schema):
 
 
 class ListOf(Schema):
-    def __init__(self, item: Schema, min_items: int = 0, unique_by: str | None = None):
+    def __init__(
+        self,
+        item: Schema,
+        min_items: int = 0,
+        unique_by: str | None = None,
+        unique: bool = False,
+    ):
         self.item = item
         self.min_items = min_items
         self.unique_by = unique_by
+        self.unique = unique
 
     def clean(self, value: Any, key_path: KeyPath, ctx: Context) -> list[Any]:
         where = _describe(key_path)
@@ -162,22 +188,26 @@ class ListOf(Schema):
                 failed = True
         if failed:
             raise Invalid()
-        if self.unique_by:
+        if self.unique_by or self.unique:
             self._check_unique(cleaned, key_path, ctx)
         return cleaned
 
     def _check_unique(self, items: list[Any], key_path: KeyPath, ctx: Context) -> None:
-        assert self.unique_by is not None
-        seen: set[Any] = set()
+        seen: dict[Any, int] = {}
         for index, item in enumerate(items):
-            key = item.get(self.unique_by) if isinstance(item, dict) else item
+            item_path: KeyPath = (*key_path, index)
+            key = item
+            if self.unique_by:
+                key = item.get(self.unique_by)
+                item_path = (*item_path, self.unique_by)
             if key in seen:
+                first_line = ctx.document.line((*key_path, seen[key]))
                 raise ctx.fail(
-                    (*key_path, index, self.unique_by),
-                    f"{_describe((*key_path, index, self.unique_by))}: "
-                    f"{key!r} is used twice",
+                    item_path,
+                    f"{_describe(item_path)}: {key!r} is used twice "
+                    f"(first on line {first_line})",
                 )
-            seen.add(key)
+            seen[key] = index
 
 
 @dataclass(frozen=True)

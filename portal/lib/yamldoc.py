@@ -16,6 +16,9 @@ import yaml
 
 KeyPath = tuple[str | int, ...]
 
+# Content files are small text; anything near this size is a mistake or an attack.
+MAX_FILE_BYTES = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -66,11 +69,17 @@ class YamlDocument:
 def read_yaml(path: Path, display_path: str | None = None) -> YamlDocument:
     """Parse one YAML file; raise ContentError naming the file and line on bad input."""
     shown = display_path or str(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
         raise ContentError(
-            [Problem(shown, None, f"is not UTF-8 text (byte {error.start})")]
+            [Problem(shown, None, f"is larger than {MAX_FILE_BYTES // 1024} KiB")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ContentError(
+            [Problem(shown, line, f"is not UTF-8 text (byte {error.start})")]
         ) from None
     return parse_yaml(text, shown)
 
@@ -82,7 +91,7 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         document = YamlDocument(path=shown, data=None)
         problems: list[Problem] = []
         if node is not None:
-            document.data = _build(node, (), loader, document, problems)
+            document.data = _build(node, (), loader, document, problems, set())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -93,6 +102,8 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         raise ContentError(
             [Problem(shown, None, f"is not valid YAML: {error}")]
         ) from None
+    except RecursionError:
+        raise ContentError([Problem(shown, None, "is nested too deeply")]) from None
     finally:
         loader.dispose()
 
@@ -107,6 +118,7 @@ def _build(
     loader: yaml.SafeLoader,
     document: YamlDocument,
     problems: list[Problem],
+    seen: set[int],
 ) -> Any:
     """Turn a node into plain data, recording lines and scalars by key path.
 
@@ -114,10 +126,21 @@ def _build(
     string key instead of becoming a boolean.
     """
     document.lines[key_path] = node.start_mark.line + 1
+    if id(node) in seen:
+        # An alias (*name) repeats a node; expanding aliases of aliases can turn a
+        # few lines into billions of values, so content files may not use them.
+        raise ContentError(
+            [
+                Problem(
+                    document.path,
+                    document.line(key_path[:-1]) if key_path else 1,
+                    "repeats a value with an alias (*name); write the value out instead",
+                )
+            ]
+        )
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        if node.tag.startswith("tag:yaml.org,2002:") and node.tag.endswith(
-            ("binary", "timestamp", "set", "omap", "pairs")
-        ):
+        if node.tag.endswith(("binary", "set", "omap", "pairs")):
             raise _unsupported(node, document)
         document.scalars[key_path] = Scalar(node.value, plain=node.style is None)
         return loader.construct_object(node)
@@ -125,7 +148,7 @@ def _build(
         if node.tag != "tag:yaml.org,2002:seq":
             raise _unsupported(node, document)
         return [
-            _build(child, (*key_path, index), loader, document, problems)
+            _build(child, (*key_path, index), loader, document, problems, seen)
             for index, child in enumerate(node.value)
         ]
     if node.tag != "tag:yaml.org,2002:map":
@@ -145,7 +168,7 @@ def _build(
             problems.append(
                 Problem(document.path, line, f"the key '{key}' appears twice")
             )
-        mapping[key] = _build(child, (*key_path, key), loader, document, problems)
+        mapping[key] = _build(child, (*key_path, key), loader, document, problems, seen)
     return mapping
 
 

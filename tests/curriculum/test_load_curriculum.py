@@ -150,7 +150,7 @@ def test_a_listed_folder_without_a_lesson_is_an_error(tmp_path: Path) -> None:
         load(root)
 
     assert (
-        "lessons/curriculum.yaml: lists the folder '09-missing', which has no lesson.yaml"
+        "lessons/curriculum.yaml:3: lists the folder '09-missing', which has no lesson.yaml"
         in str(caught.value)
     )
 
@@ -215,3 +215,128 @@ def test_a_broken_scenario_is_reported_with_file_and_line(lessons_copy: Path) ->
         in str(caught.value)
     )
     assert not Lesson.objects.exists()
+
+
+def test_an_empty_curriculum_is_refused_instead_of_retiring_everything(
+    tmp_path: Path,
+) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    load(root)
+    (root / "curriculum.yaml").write_text("lessons: []\n")
+
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    assert "lessons/curriculum.yaml:1: lessons: expected at least 1 items" in str(
+        caught.value
+    )
+    assert not Lesson.objects.get(slug="basics").is_retired
+
+
+def test_a_folder_listed_twice_names_the_line(tmp_path: Path) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    (root / "curriculum.yaml").write_text("lessons:\n  - 01-basics\n  - 01-basics\n")
+
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    assert (
+        "lessons/curriculum.yaml:3: lessons[1]: '01-basics' is used twice "
+        "(first on line 2)" in str(caught.value)
+    )
+
+
+def test_a_completion_rule_must_name_the_lessons_own_scenarios_and_quiz(
+    tmp_path: Path,
+) -> None:
+    text = minimal().replace(
+        "number: 1\n",
+        "number: 1\ncompletion:\n  quiz: pass\n  scenarios: [no-such-scenario]\n",
+    )
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": text})
+
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    message = str(caught.value)
+    assert (
+        "lessons/01-basics/lesson.yaml:7: completion.scenarios[0]: the lesson has no "
+        "scenario 'no-such-scenario' (expected a file scenarios/no-such-scenario.yaml)"
+        in message
+    )
+    assert (
+        "lessons/01-basics/lesson.yaml:6: completion.quiz: the lesson has no quiz.yaml "
+        "to pass" in message
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("title: Basics", "title: " + "x" * 201),
+            "lessons/01-basics/lesson.yaml:2: title: expected at most 200 characters, "
+            "found 201",
+        ),
+        (
+            ("number: 1", "number: 99999999999999999999999"),
+            "lessons/01-basics/lesson.yaml:4: number: expected at most 999",
+        ),
+        (
+            ("slug: basics", "slug: " + "a" * 121),
+            "lessons/01-basics/lesson.yaml:1: slug: expected at most 120 characters, "
+            "found 121",
+        ),
+    ],
+)
+def test_values_too_large_for_the_database_are_refused_by_the_validator(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    root = write_curriculum(
+        tmp_path / "lessons", {"01-basics": minimal().replace(*change)}
+    )
+
+    with pytest.raises(CommandError) as caught:
+        load(root)
+
+    assert expected in str(caught.value)
+
+
+def test_an_unlisted_lesson_folder_is_reported(tmp_path: Path, capsys) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    (root / "02-draft").mkdir()
+    (root / "02-draft" / "lesson.yaml").write_text(minimal("draft", "Draft", 2))
+
+    call_command("load_curriculum", lessons_dir=root)
+
+    assert (
+        "warning: the folder '02-draft' holds a lesson that curriculum.yaml does not "
+        "list, so it was not loaded" in capsys.readouterr().out
+    )
+    assert not Lesson.objects.filter(slug="draft").exists()
+
+
+def test_reloading_unchanged_files_reports_no_update(tmp_path: Path, capsys) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    load(root)
+    capsys.readouterr()
+
+    call_command("load_curriculum", lessons_dir=root)
+
+    out = capsys.readouterr().out
+    assert "updated" not in out
+    assert "created" not in out
+    assert "Nothing changed." in out
+
+
+def test_reloading_a_changed_question_reports_just_that(tmp_path: Path, capsys) -> None:
+    root = write_curriculum(tmp_path / "lessons", {"01-basics": minimal()})
+    load(root)
+    write_curriculum(
+        root, {"01-basics": minimal().replace("Who leads?", "Who leads now?")}
+    )
+
+    call_command("load_curriculum", lessons_dir=root)
+
+    lines = [line for line in capsys.readouterr().out.splitlines() if "updated" in line]
+    assert lines == ["updated question basics/second-question"]

@@ -120,4 +120,61 @@ def test_it_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
         read_yaml(path, "lesson.yaml")
 
-    assert str(caught.value) == "lesson.yaml: is not UTF-8 text (byte 10)"
+    assert str(caught.value) == "lesson.yaml:1: is not UTF-8 text (byte 10)"
+
+
+def test_it_refuses_aliases_so_a_small_file_cannot_expand_without_bound() -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n"
+        for previous, name in zip("abcdefg", "bcdefgh", strict=True)
+    )
+
+    with pytest.raises(ContentError) as caught:
+        parse_yaml(laughs, "x.yaml")
+
+    assert str(caught.value) == (
+        "x.yaml:2: repeats a value with an alias (*name); write the value out instead"
+    )
+
+
+def test_it_refuses_nesting_too_deep_to_walk() -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_yaml("[" * 5000 + "]" * 5000, "x.yaml")
+
+    assert str(caught.value) == "x.yaml: is nested too deeply"
+
+
+def test_it_refuses_a_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "lesson.yaml"
+    path.write_text("title: " + "x" * (1024 * 1024) + "\n")
+
+    with pytest.raises(ContentError) as caught:
+        read_yaml(path, "lesson.yaml")
+
+    assert str(caught.value) == "lesson.yaml: is larger than 1024 KiB"
+
+
+def test_a_date_where_text_is_meant_stays_the_text_written() -> None:
+    document = parse_yaml("title: 2024-01-01\n", "x.yaml")
+
+    assert validate(SCHEMA, document)["title"] == "2024-01-01"
+
+
+def test_text_longer_than_its_limit_is_refused() -> None:
+    schema = Record({"title": Text(max_length=10)})
+
+    with pytest.raises(ContentError) as caught:
+        validate(schema, parse_yaml("title: twelve chars\n", "x.yaml"))
+
+    assert str(caught.value) == (
+        "x.yaml:1: title: expected at most 10 characters, found 12"
+    )
+
+
+def test_a_duplicated_list_entry_names_both_lines() -> None:
+    schema = Record({"tags": ListOf(Slug(), unique=True)})
+
+    with pytest.raises(ContentError) as caught:
+        validate(schema, parse_yaml("tags:\n  - a\n  - b\n  - a\n", "x.yaml"))
+
+    assert str(caught.value) == "x.yaml:4: tags[2]: 'a' is used twice (first on line 2)"

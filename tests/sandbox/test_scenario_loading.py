@@ -37,6 +37,11 @@ def test_reloading_keeps_the_scenario_row(lessons_copy: Path) -> None:
 def test_a_scenario_removed_from_the_files_is_retired(lessons_copy: Path) -> None:
     load(lessons_copy)
     (lessons_copy / SCENARIO).unlink()
+    lesson = lessons_copy / SCENARIO.split("/")[0] / "lesson.yaml"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(
+        text.replace("  scenarios:\n    - checkout-incident\n", ""), encoding="utf-8"
+    )
 
     load(lessons_copy)
 

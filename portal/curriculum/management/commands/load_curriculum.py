@@ -38,7 +38,11 @@ class Command(BaseCommand):
                 f"The curriculum was not loaded ({count} problem"
                 f"{'s' if count != 1 else ''}; nothing was changed):\n{error}"
             ) from None
+        if options["verbosity"] == 0:
+            return
         for line in report.lines():
             self.stdout.write(line)
+        if not (report.created or report.updated or report.retired):
+            self.stdout.write("Nothing changed.")
         verb = "would be loaded (dry run)" if options["dry_run"] else "loaded"
         self.stdout.write(self.style.SUCCESS(f"Curriculum {verb} from {lessons_dir}."))
