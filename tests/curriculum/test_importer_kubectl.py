@@ -27,18 +27,21 @@ from portal.curriculum.importer.shell import tokenize
             "kubectl describe sts  -n ",
             "kubectl describe sts <statefulset> -n <namespace>",
         ),
-        ("kubectl describe node ", "kubectl describe node <node>"),
+        ("kubectl describe node  -o wide", "kubectl describe node <node> -o wide"),
         ("kubectl describe no  -o wide", "kubectl describe no <node> -o wide"),
         ("kubectl get cm  -o yaml", "kubectl get cm <configmap> -o yaml"),
         ("kubectl get rs  -n ", "kubectl get rs <replicaset> -n <namespace>"),
         ("kubectl describe ds  -n ", "kubectl describe ds <daemonset> -n <namespace>"),
         ("kubectl get secret  -o yaml", "kubectl get secret <secret> -o yaml"),
-        ("kubectl describe ns ", "kubectl describe ns <namespace>"),
+        ("kubectl describe ns  -o yaml", "kubectl describe ns <namespace> -o yaml"),
         ("kubectl describe ing  -n ", "kubectl describe ing <ingress> -n <namespace>"),
         ("kubectl delete job  -n ", "kubectl delete job <job> -n <namespace>"),
         ("kubectl get cj  -n ", "kubectl get cj <cronjob> -n <namespace>"),
         ("kubectl describe pvc  -n ", "kubectl describe pvc <pvc> -n <namespace>"),
-        ("kubectl describe pv ", "kubectl describe pv <pv>"),
+        (
+            "kubectl describe pv  --context ",
+            "kubectl describe pv <pv> --context <context>",
+        ),
         ("kubectl get hpa  -n ", "kubectl get hpa <hpa> -n <namespace>"),
         ("kubectl top pod  -n ", "kubectl top pod <pod> -n <namespace>"),
         ("kubectl get svc/ -o yaml", "kubectl get svc/<service> -o yaml"),
@@ -113,10 +116,108 @@ def test_it_leaves_complete_commands_exactly_as_they_are(complete: str) -> None:
     assert result.guesses == ()
 
 
-def test_it_does_not_invent_a_name_for_a_plural_listing_with_a_trailing_space() -> None:
-    result = repair_command("kubectl get pods ")
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "kubectl get pods",
+        "kubectl get svc",
+        "kubectl get ns",
+        "kubectl get deploy",
+        "kubectl get pv",
+        "kubectl get crd",
+        "kubectl top pod",
+        "kubectl top node",
+        "kubectl describe pods",
+        "kubectl describe node",
+        "kubectl get pods -A",
+        "kubectl rollout history deploy",
+    ],
+)
+def test_a_single_trailing_space_is_trimmed_never_taken_for_a_lost_name(
+    listing: str,
+) -> None:
+    result = repair_command(listing + " ")
 
-    assert result.command == "kubectl get pods"
+    assert result.command == listing
+    assert result.fixes == ()
+    assert result.guesses == ()
+
+
+@pytest.mark.parametrize(
+    ("damaged", "guessed"),
+    [
+        ("kubectl get svc  ", "kubectl get svc <service>"),
+        ("kubectl get pods  ", "kubectl get pods <pod>"),
+        ("kubectl describe deploy   ", "kubectl describe deploy <deployment>"),
+        ("kubectl top pod  ", "kubectl top pod <pod>"),
+    ],
+)
+def test_a_doubled_trailing_space_is_a_name_guessed_with_a_warning(
+    damaged: str, guessed: str
+) -> None:
+    result = repair_command(damaged)
+
+    assert result.command == guessed
+    assert result.fixes == ()
+    assert len(result.guesses) == 1
+
+
+@pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        ("kubectl get svc  -n ", "kubectl get svc <service> -n <namespace>"),
+        ("kubectl get pods  -o wide", "kubectl get pods <pod> -o wide"),
+        ("kubectl get svc -n ", "kubectl get svc -n <namespace>"),
+    ],
+)
+def test_a_doubled_space_before_a_flag_or_an_empty_flag_is_a_confident_repair(
+    damaged: str, repaired: str
+) -> None:
+    result = repair_command(damaged)
+
+    assert result.command == repaired
+    assert result.guesses == ()
+
+
+@pytest.mark.parametrize(
+    ("damaged", "guessed"),
+    [
+        (
+            "kubectl get pods -l app= -n ",
+            "kubectl get pods -l app=<app> -n <namespace>",
+        ),
+        ("kubectl get pods --selector=app=", "kubectl get pods --selector=app=<app>"),
+        (
+            "kubectl get pods -l app=web,tier= -o wide",
+            "kubectl get pods -l app=web,tier=<tier> -o wide",
+        ),
+        (
+            "kubectl get pods -l 'app.kubernetes.io/name='",
+            "kubectl get pods -l 'app.kubernetes.io/name=<name>'",
+        ),
+        (
+            "kubectl get pods -A --field-selector=spec.nodeName=",
+            "kubectl get pods -A --field-selector=spec.nodeName=<node>",
+        ),
+        (
+            "kubectl get pods --field-selector status.phase!=",
+            "kubectl get pods --field-selector status.phase!=<phase>",
+        ),
+        ("kubectl logs -l app= --tail=50", "kubectl logs -l app=<app> --tail=50"),
+        (
+            "kubectl delete pods -l job-name= -n ",
+            "kubectl delete pods -l job-name=<job-name> -n <namespace>",
+        ),
+    ],
+)
+def test_a_selector_key_without_its_value_gets_a_placeholder_named_after_the_key(
+    damaged: str, guessed: str
+) -> None:
+    result = repair_command(damaged)
+
+    assert result.command == guessed
+    assert len(result.guesses) == 1
+    assert "selector" in result.guesses[0]
 
 
 @pytest.mark.parametrize(

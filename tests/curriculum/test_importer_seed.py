@@ -199,3 +199,23 @@ def test_its_yaml_loads_back_to_the_same_data(lesson: ParsedLesson) -> None:
 
     assert yaml.safe_load(text) == lesson.data
     assert text.startswith("slug: incident-management-on-call-and-escalation\n")
+
+
+def _original_text(value: Any) -> Any:
+    """Drop what instructors added by hand: notes, model answers, the completion rule."""
+    added = ("notes", "model_answer", "completion")
+    if isinstance(value, dict):
+        return {k: _original_text(v) for k, v in value.items() if k not in added}
+    if isinstance(value, list):
+        return [_original_text(item) for item in value]
+    return value
+
+
+def test_it_reproduces_the_original_text_of_the_committed_lesson(
+    lesson: ParsedLesson,
+) -> None:
+    committed = Path(__file__).parents[2] / "lessons" / lesson.folder / "lesson.yaml"
+
+    data = yaml.safe_load(committed.read_text(encoding="utf-8"))
+
+    assert _original_text(data) == lesson.data

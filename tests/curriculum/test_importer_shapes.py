@@ -16,6 +16,7 @@ from portal.curriculum.importer import (
     parse_lesson,
 )
 from portal.curriculum.importer.commands import is_command
+from portal.curriculum.importer.headings import match_heading
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LESSONS = FIXTURES / "lessons"
@@ -49,7 +50,7 @@ def test_it_repairs_other_resource_types_and_options() -> None:
     assert commands == [
         "kubectl get svc <service> -n <namespace>",
         "kubectl describe sts <statefulset> -n <namespace>",
-        "kubectl describe node <node>",
+        "kubectl describe node",
         "kubectl get cm <configmap> -o yaml",
         "kubectl logs <pod> -c <container> -n <namespace>",
         "kubectl get pods -l <selector> -n <namespace>",
@@ -100,12 +101,17 @@ def test_it_reports_missing_sections_and_leaves_them_out() -> None:
     ]
 
 
-def test_it_accepts_heading_variants_and_keeps_their_text() -> None:
+def test_it_accepts_heading_variants_and_gives_them_the_usual_title() -> None:
     lesson = _parse("beginner_07_services.txt")
 
     titles = {section["kind"]: section["title"] for section in lesson.data["sections"]}
-    assert titles["commands"] == "Hands on Commands"
-    assert titles["use_case"] == "Real World Use Case"
+    assert titles["commands"] == "Hands-on Commands"
+    assert titles["use_case"] == "Real-world Use Case"
+    messages = _messages(lesson)
+    assert (
+        "beginner_07_services.txt:25: wrote the heading 'Hands on Commands' as the "
+        "usual 'Hands-on Commands'"
+    ) in messages
 
 
 def test_it_strips_every_kind_of_bullet() -> None:
@@ -190,13 +196,50 @@ def test_it_matches_headings_regardless_of_case_spaces_and_colon() -> None:
 
     titles = [(s["kind"], s["title"]) for s in lesson.data["sections"]]
     assert titles == [
-        ("simple", "eli5 explanation"),
-        ("summary", "SUMMARY:"),
+        ("simple", "ELI5 Explanation"),
+        ("summary", "Summary"),
         ("questions", "Questions"),
     ]
     group = _section(lesson, "questions")["groups"][0]
-    assert (group["level"], group["title"]) == ("beginner", "Beginner Questions")
+    assert (group["level"], group["title"]) == ("beginner", "Beginner")
     assert len(group["questions"]) == 2
+    messages = _messages(lesson)
+    for line, damaged, usual in [
+        (5, "eli5 explanation", "ELI5 Explanation"),
+        (9, "SUMMARY:", "Summary"),
+    ]:
+        assert (
+            f"beginner_02_minimal.txt:{line}: wrote the heading {damaged!r} "
+            f"as the usual {usual!r}"
+        ) in messages
+    assert (
+        "beginner_02_minimal.txt:14: named the heading 'Beginner Questions' "
+        "as the usual 'Beginner'"
+    ) in messages
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind", "title"),
+    [
+        ("TECHNICAL EXPLANATION", "technical", "Technical Explanation"),
+        ("Summary:", "summary", "Summary"),
+        ("real-world use case", "use_case", "Real-world Use Case"),
+        ("  Debugging   scenario :", "scenario", "Debugging Scenario"),
+        ("VISUAL", "visual", "Visual"),
+    ],
+)
+def test_it_repairs_damaged_headings_to_their_usual_title(
+    heading: str, kind: str, title: str
+) -> None:
+    body = "Alert\nPage" if kind == "visual" else "Some text."
+    text = f"Beginner Lesson 1\nTitle\n{heading}\n{body}\n"
+
+    lesson = parse_lesson(text.encode(), "lesson.txt")
+
+    assert _section(lesson, kind)["title"] == title
+    assert any(
+        r.line == 3 and f"as the usual {title!r}" in r.message for r in lesson.repairs
+    )
 
 
 @pytest.mark.parametrize(
@@ -216,7 +259,7 @@ def test_it_keeps_every_sentence_of_prose(name: str) -> None:
 
     for line in lines:
         text = " ".join(line.split())
-        if not text or is_command(text):
+        if not text or is_command(text) or match_heading(text):
             continue
         text = re.sub(r"^(?:[\u2022\u00b7*-]|\d+\.)\s+", "", text)
         text = re.sub(r"^(?:Note|Tip|Caution|Important): ", "", text)
@@ -287,14 +330,19 @@ def test_it_refuses_shapes_it_cannot_place(text: str, line: int, reason: str) ->
     assert reason in str(refused.value)
 
 
-def test_it_gives_duplicate_questions_distinct_keys() -> None:
-    text = "Beginner Lesson 1\nTitle\nBeginner\n- Why?\nIntermediate\n- Why?\n- Why?\n"
+def test_it_gives_questions_with_the_same_start_distinct_keys() -> None:
+    start = "Why does the pager go off again and again during the night shift"
+    text = (
+        f"Beginner Lesson 1\nTitle\nBeginner\n- {start} first?\n"
+        f"Intermediate\n- {start} second?\n- {start} third?\n"
+    )
 
     lesson = parse_lesson(text.encode(), "lesson.txt")
 
     groups = _section(lesson, "questions")["groups"]
     keys = [q["key"] for g in groups for q in g["questions"]]
-    assert keys == ["why", "why-2", "why-3"]
+    base = "why-does-the-pager-go-off-again-and-again-during-the-night"
+    assert keys == [base, f"{base}-2", f"{base}-3"]
 
 
 def test_it_shortens_long_question_keys_on_a_word_boundary() -> None:

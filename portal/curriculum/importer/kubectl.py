@@ -7,6 +7,7 @@ cannot explain gets `<value>` and is reported as a guess for the author to check
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from portal.curriculum.importer.shell import Edits, is_flag
@@ -49,20 +50,15 @@ _RESOURCE_TABLE = (
 )
 
 
-def _resource_index() -> tuple[dict[str, str], frozenset[str]]:
-    placeholders: dict[str, str] = {}
-    plurals: set[str] = set()
-    for placeholder, names in _RESOURCE_TABLE:
-        singular, plural = names.split("|")
-        for name in singular.split():
-            placeholders[name] = placeholder
-        for name in plural.split():
-            placeholders[name] = placeholder
-            plurals.add(name)
-    return placeholders, frozenset(plurals)
+def _resource_index() -> dict[str, str]:
+    return {
+        name: placeholder
+        for placeholder, names in _RESOURCE_TABLE
+        for name in names.replace("|", " ").split()
+    }
 
 
-RESOURCES, _PLURALS = _resource_index()
+RESOURCES = _resource_index()
 
 # Options that take a value, and the placeholder for that value.
 VALUE_FLAGS = {
@@ -149,6 +145,8 @@ _SUBCOMMAND_VERBS = frozenset({"rollout", "set", "config", "create", "auth"})
 _POD_VERBS = frozenset({"logs", "exec", "attach", "port-forward", "debug"})
 _NODE_VERBS = frozenset({"cordon", "uncordon", "drain"})
 _CONTEXT_SUBCOMMANDS = frozenset({"use-context", "delete-context", "rename-context"})
+_SELECTOR_FLAGS = frozenset({"-l", "--selector", "--field-selector"})
+_SELECTOR_TERM = re.compile(r"(?P<key>[^=!]+)(?P<op>==|!=|=)(?P<value>.*)")
 _SELECTING_FLAGS = frozenset({"-l", "--selector", "--all", "-f", "--filename"})
 # fmt: off
 _SUBTYPES = frozenset({
@@ -227,6 +225,8 @@ def _fill_flag_values(command: _Command) -> list[int]:
                     f"as the value of {name}",
                     guess=placeholder is None,
                 )
+            elif name in _SELECTOR_FLAGS:
+                _fill_selector(edits, index - 1, f"{name}=", value)
             continue
         if placeholder is None:
             continue
@@ -236,11 +236,50 @@ def _fill_flag_values(command: _Command) -> list[int]:
             and not is_flag(words[index])
         )
         if has_value:
+            if name in _SELECTOR_FLAGS:
+                _fill_selector(edits, index, "", words[index])
             index += 1
         else:
             edits.insert(index, f"<{placeholder}>", f"as the value of {name}")
     command.flags = frozenset(flags)
     return positionals
+
+
+def _fill_selector(edits: Edits, index: int, prefix: str, selector: str) -> None:
+    """Give `app=` in a selector the value it lost: `app=<app>`, as a guess.
+
+    An empty value after `=` in a label or field selector is almost always a placeholder
+    that copying removed; it is named after the last segment of its key
+    (`spec.nodeName=` -> `spec.nodeName=<node>`).
+    """
+    quote = selector[0] if selector[:1] in ("'", '"') else ""
+    if quote and (len(selector) < 2 or not selector.endswith(quote)):
+        return
+    inner = selector[1:-1] if quote else selector
+    terms = inner.split(",")
+    filled: list[str] = []
+    for term in terms:
+        match = _SELECTOR_TERM.fullmatch(term)
+        if match is None or match["value"] or not match["key"]:
+            filled.append(term)
+            continue
+        filled.append(f"{term}<{selector_placeholder(match['key'])}>")
+    if filled == terms:
+        return
+    word = f"{prefix}{quote}{','.join(filled)}{quote}"
+    edits.replace(
+        index, word, f"as the lost value in the selector {selector}", guess=True
+    )
+
+
+def selector_placeholder(key: str) -> str:
+    """Name a selector value after its key: `app` -> app, `spec.nodeName` -> node."""
+    last = re.split(r"[./]", key.strip())[-1]
+    if len(last) > 4 and last.endswith("Name"):
+        last = last[:-4]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", last).lower()
+    name = "-".join(re.findall(r"[a-z0-9]+", words))
+    return name if name[:1].isalpha() else "value"
 
 
 def _read_positionals(command: _Command, positionals: list[int]) -> None:
@@ -322,14 +361,19 @@ def _fill_typed(command: _Command) -> None:
         return
 
     slot = type_index + 1
-    lost_here = edits.gaps[slot] > 0 and (
-        not edits.is_end(slot) or type_word.lower() not in _PLURALS
-    )
     required = (command.subcommand or command.verb) in _NAME_REQUIRED and not (
         command.flags & _SELECTING_FLAGS
     )
-    if lost_here or required:
-        edits.insert(slot, f"<{placeholder}>", f"as the name after {type_word}")
+    reason = f"as the name after {type_word}"
+    if required or (edits.gaps[slot] > 0 and not edits.is_end(slot)):
+        edits.insert(slot, f"<{placeholder}>", reason)
+    elif edits.is_end(slot) and edits.gaps[slot] > 1:
+        # A doubled space at the end of the line may be a lost name or just a sloppy
+        # copy; a single one is only a trailing space (get, top and describe list
+        # everything without a name), so only the doubled one earns a guess.
+        edits.insert(
+            slot, f"<{placeholder}>", f"{reason} (trailing spaces)", guess=True
+        )
 
 
 def _fill_image_pairs(command: _Command) -> None:

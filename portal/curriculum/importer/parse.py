@@ -11,15 +11,24 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from portal.curriculum.importer.headings import EXPECTED, Heading, match_heading
+from portal.curriculum.importer.headings import (
+    EXPECTED,
+    Heading,
+    match_heading,
+    normalise,
+)
 from portal.curriculum.importer.report import LessonRefused, Repair
 from portal.curriculum.importer.sections import (
     BUILDERS,
+    TEXT_LENGTH,
     Block,
+    QuestionGroup,
     Section,
     build_question_group,
+    is_callout,
+    read_callouts,
 )
-from portal.curriculum.importer.slugs import slugify, unique_key
+from portal.curriculum.importer.slugs import shorten, slugify, unique_key
 from portal.curriculum.importer.text import Line, read_lines
 
 _LESSON_LINE = re.compile(
@@ -28,6 +37,11 @@ _LESSON_LINE = re.compile(
     re.IGNORECASE,
 )
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)", re.DOTALL)
+# Folder names stay far below file system limits (255 bytes a name).
+SLUG_LENGTH = 60
+TITLE_LENGTH = 200
+MAX_NUMBER = 999
+SOURCE_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ def _parse(data: bytes, source: str) -> ParsedLesson:
     _report_missing(blocks, header, repairs)
 
     lesson: dict[str, Any] = {
-        "slug": slugify(header.title),
+        "slug": _slug(header, repairs),
         "title": header.title,
         "level": header.level,
         "number": header.number,
@@ -76,10 +90,32 @@ def _parse(data: bytes, source: str) -> ParsedLesson:
     summary = _one_sentence_summary(sections)
     if summary:
         lesson["summary"] = summary
-    lesson["source"] = source
+    lesson["source"] = _shown_source(source, repairs)
     lesson["sections"] = sections
     ordered = tuple(sorted(repairs, key=lambda repair: repair.line))
     return ParsedLesson(source=source, data=lesson, repairs=ordered)
+
+
+def _shown_source(source: str, repairs: list[Repair]) -> str:
+    if len(source) <= SOURCE_LENGTH:
+        return source
+    name = source.replace("\\", "/").rsplit("/", 1)[-1][-SOURCE_LENGTH:]
+    repairs.append(Repair(1, f"recorded only the file name {name!r} as the source"))
+    return name
+
+
+def _slug(header: _Header, repairs: list[Repair]) -> str:
+    full = slugify(header.title)
+    slug = shorten(full, SLUG_LENGTH)
+    if slug != full:
+        repairs.append(
+            Repair(
+                header.title_line,
+                f"shortened the slug and folder name of the long title from "
+                f"{len(full)} to {len(slug)} characters: {slug}",
+            )
+        )
+    return slug
 
 
 def _read_header(
@@ -102,6 +138,11 @@ def _read_header(
             "Intermediate or Advanced before 'Lesson'",
         )
     level, number = match["level"].lower(), int(match["number"])
+    if not 1 <= number <= MAX_NUMBER:
+        raise LessonRefused(
+            first.number,
+            f"expected a lesson number from 1 to {MAX_NUMBER}, found {number}",
+        )
     if not match["gap"]:
         repairs.append(
             Repair(
@@ -119,6 +160,12 @@ def _read_header(
         _report_spaces(title_line, repairs)
     if not slugify(title):
         raise LessonRefused(title_line.number, "the title has no letters or digits")
+    if len(title) > TITLE_LENGTH:
+        raise LessonRefused(
+            title_line.number,
+            f"expected a title of at most {TITLE_LENGTH} characters, found "
+            f"{len(title)}; is a paragraph standing where the title should be?",
+        )
     rest = [line for line in lines if line.number > title_line.number]
     return _Header(level, number, title, title_line.number), rest
 
@@ -147,7 +194,7 @@ def _split_blocks(
         heading = match_heading(line.raw)
         if heading is not None:
             blocks.append(Block(heading, line))
-            _report_spaces(line, repairs)
+            _report_heading(line, heading, repairs)
         elif blocks:
             blocks[-1].lines.append(line)
         elif line.text:
@@ -158,6 +205,19 @@ def _split_blocks(
             "expected sections after the title; no known section heading follows it",
         )
     return blocks
+
+
+def _report_heading(line: Line, heading: Heading, repairs: list[Repair]) -> None:
+    if line.text == heading.name:
+        _report_spaces(line, repairs)
+        return
+    how = "wrote" if normalise(line.text) == normalise(heading.name) else "named"
+    repairs.append(
+        Repair(
+            line.number,
+            f"{how} the heading {line.raw.strip()!r} as the usual {heading.name!r}",
+        )
+    )
 
 
 def _no_heading_message(lines: list[Line]) -> str:
@@ -171,6 +231,8 @@ def _build_sections(blocks: list[Block], repairs: list[Repair]) -> list[Section]
     sections: list[Section] = []
     seen: dict[tuple[str, str], int] = {}
     questions: Section | None = None
+    groups: list[QuestionGroup] = []
+    callouts: list[dict[str, str]] = []
     for block in blocks:
         key = (block.heading.kind, block.heading.level)
         if key in seen:
@@ -178,32 +240,98 @@ def _build_sections(blocks: list[Block], repairs: list[Repair]) -> list[Section]
         seen[key] = block.line.number
 
         if block.heading.kind != "questions":
-            sections.append(BUILDERS[block.heading.kind](block, repairs))
+            section = BUILDERS[block.heading.kind](block, repairs)
+            _check_length(block, section)
+            sections.append(section)
             continue
         if questions is None:
             questions = {"kind": "questions", "title": "Questions", "groups": []}
             sections.append(questions)
         if block.heading.level:
-            questions["groups"].append(build_question_group(block, repairs))
+            group = build_question_group(block, repairs)
+            groups.append(group)
+            callouts.extend(group.callouts)
         else:
-            _read_questions_heading(block, questions)
+            callouts.extend(_read_questions_heading(block, repairs))
 
     if questions is not None:
+        questions["groups"] = _drop_duplicates(groups, repairs)
         _check_groups(blocks, questions)
         _assign_keys(questions)
+        if callouts:
+            questions["callouts"] = callouts
     return sections
 
 
-def _read_questions_heading(block: Block, questions: Section) -> None:
-    """A plain "Questions" heading names the section; its groups follow it."""
-    questions["title"] = block.title
-    stray = next((line for line in block.lines if line.text), None)
+def _check_length(block: Block, value: Any) -> None:
+    """Refuse a section whose text is longer than any lesson text may be."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_length(block, item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_length(block, item)
+    elif isinstance(value, str) and len(value) > TEXT_LENGTH:
+        raise block.refuse(
+            f"holds a text of {len(value)} characters; expected at most {TEXT_LENGTH}"
+        )
+
+
+def _read_questions_heading(
+    block: Block, repairs: list[Repair]
+) -> list[dict[str, str]]:
+    """A plain "Questions" heading names the section; its groups follow it.
+
+    Callout lines under it belong to the questions section; other text is refused.
+    """
+    callouts = read_callouts(block.lines, repairs)
+    stray = next(
+        (line for line in block.lines if line.text and not is_callout(line.text)),
+        None,
+    )
     if stray is not None:
         raise LessonRefused(
             stray.number,
             "expected a question level heading (Beginner, Intermediate or "
             f"Scenario-based) before the questions, found {stray.text!r}",
         )
+    return callouts
+
+
+def _drop_duplicates(
+    groups: list[QuestionGroup], repairs: list[Repair]
+) -> list[dict[str, Any]]:
+    """Keep the first of questions asked twice (same words, any case or punctuation)."""
+    first_seen: dict[str, int] = {}
+    kept_groups: list[dict[str, Any]] = []
+    for group in groups:
+        kept: list[dict[str, Any]] = []
+        for question, line in zip(group.data["questions"], group.lines, strict=True):
+            words = normalise(question["text"]) or question["text"]
+            if words in first_seen:
+                repairs.append(
+                    Repair(
+                        line,
+                        f"dropped the question {question['text']!r}, asked already at "
+                        f"line {first_seen[words]}",
+                        warning=True,
+                    )
+                )
+                continue
+            first_seen[words] = line
+            kept.append(question)
+        if kept:
+            kept_groups.append({**group.data, "questions": kept})
+        else:
+            repairs.append(
+                Repair(
+                    group.line,
+                    f"left out the {group.data['title']} questions: every one of them "
+                    "is asked earlier",
+                    warning=True,
+                )
+            )
+    return kept_groups
 
 
 def _check_groups(blocks: list[Block], questions: Section) -> None:

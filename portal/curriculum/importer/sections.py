@@ -24,11 +24,15 @@ from portal.curriculum.importer.text import Line
 
 Section = dict[str, Any]
 
+STEP_LENGTH = 200
+TEXT_LENGTH = 20_000
+
 _BULLET = re.compile(r"^(?P<bullet>[•·▪◦●‣*+\-–]|\d+[.)]|Q\d+[.:)])\s+")
+_EMPTY_BULLET = re.compile(r"[•·▪◦●‣*+\-–]|\d+[.)]|Q\d+[.:)]")
 _MARKDOWN_BULLET = re.compile(r"^[•·▪◦●‣+–]\s+")
 _CALLOUT = re.compile(
     r"^\W*(?P<word>warning|warn|danger|note|nb|pro tip|tip|hint|important|caution)"
-    r"\s*:\s*(?P<text>.*)$",
+    r"(?:\s*:|\s+[-–—]\s)\s*(?P<text>.*)$",
     re.IGNORECASE,
 )
 _CALLOUT_KINDS = {
@@ -58,10 +62,13 @@ class Block:
 
     @property
     def title(self) -> str:
-        return self.line.text
+        """The heading's usual name: `SUMMARY:` and `eli5 explanation` are damage."""
+        return self.heading.name
 
     def refuse(self, expected: str) -> LessonRefused:
-        return LessonRefused(self.line.number, f"the heading '{self.title}' {expected}")
+        return LessonRefused(
+            self.line.number, f"the heading '{self.line.text}' {expected}"
+        )
 
 
 def build_prose(block: Block, repairs: list[Repair]) -> Section:
@@ -129,6 +136,12 @@ def build_visual(block: Block, repairs: list[Repair]) -> Section:
         steps.extend(parts)
     if len(steps) < 2:
         raise block.refuse("needs at least two steps, one a line")
+    long_step = next((step for step in steps if len(step) > STEP_LENGTH), None)
+    if long_step is not None:
+        raise block.refuse(
+            f"has a step of {len(long_step)} characters ({long_step[:40]!r}...); "
+            f"expected short steps of at most {STEP_LENGTH} characters, one a line"
+        )
     section: Section = {"kind": "visual", "title": block.title, "steps": steps}
     if callouts:
         section["callouts"] = callouts
@@ -136,14 +149,26 @@ def build_visual(block: Block, repairs: list[Repair]) -> Section:
 
 
 def build_commands(block: Block, repairs: list[Repair]) -> Section:
-    """Build the hands-on commands, restoring lost placeholders; prose is the intro."""
+    """Build the hands-on commands, restoring lost placeholders; prose is the intro.
+
+    Callout lines (`Warning: ...`) anywhere in the section become its callouts, never a
+    command or part of the intro; a callout that does not end like a sentence goes on
+    over the following text lines. Commands continued with a trailing backslash are
+    joined into one command before their placeholders are repaired.
+    """
     intro: list[str] = []
     commands: list[dict[str, str]] = []
     callouts: list[dict[str, str]] = []
-    for line in block.lines:
-        if not line.text:
+    opened: tuple[re.Match[str], Line, list[str]] | None = None
+    for line in _join_continuations(block.lines, repairs):
+        text = line.text
+        command = bool(text) and is_command(text)
+        if opened and (not text or command or _CALLOUT.match(text) or _ends(opened)):
+            callouts.append(_callout(*opened, repairs))
+            opened = None
+        if not text:
             continue
-        if is_command(line.text):
+        if command:
             result = repair_command(line.raw)
             _report_command(line, result, repairs)
             commands.append({"command": result.command})
@@ -151,13 +176,21 @@ def build_commands(block: Block, repairs: list[Repair]) -> Section:
         text = _clean(line, repairs)
         callout = _CALLOUT.match(text)
         if callout:
-            callouts.append(_callout(callout, line, [], repairs))
+            opened = (callout, line, [])
+            continue
+        if opened:
+            opened[2].append(text)
+            repairs.append(
+                Repair(line.number, "joined the line to the callout above it")
+            )
             continue
         if commands:
             repairs.append(
                 Repair(line.number, "moved text found between commands into the intro")
             )
         intro.append(text)
+    if opened:
+        callouts.append(_callout(*opened, repairs))
     if not commands:
         raise block.refuse(
             "has no command; expected lines starting with a program such as kubectl"
@@ -171,22 +204,100 @@ def build_commands(block: Block, repairs: list[Repair]) -> Section:
     return section
 
 
-def build_question_group(block: Block, repairs: list[Repair]) -> dict[str, Any]:
-    """Build one level of questions: a question a line, bullets and numbers removed."""
+def _ends(opened: tuple[re.Match[str], Line, list[str]]) -> bool:
+    """Tell whether an open callout's last line ends like a sentence."""
+    match, _, more = opened
+    last = (more[-1] if more else match["text"]).rstrip()
+    return not last or last.endswith((".", "!", "?", ":"))
+
+
+def _join_continuations(lines: list[Line], repairs: list[Repair]) -> list[Line]:
+    """Join a command continued with a trailing backslash into one line.
+
+    The space before the backslash only separates it, so `-n  \\` still shows the gap of
+    a lost value, while `-n \\` does not.
+    """
+    joined: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if not (_continues(line.raw) and is_command(line.text)):
+            joined.append(line)
+            continue
+        raw = line.raw
+        last = line.number
+        while _continues(raw):
+            raw = _drop_backslash(raw)
+            if index >= len(lines) or not lines[index].text:
+                repairs.append(
+                    Repair(last, "removed a trailing backslash that continued nothing")
+                )
+                break
+            raw = f"{raw} {lines[index].raw.lstrip()}"
+            last = lines[index].number
+            index += 1
+        if last != line.number:
+            repairs.append(
+                Repair(
+                    line.number,
+                    f"joined lines {line.number}-{last}, continued with a trailing "
+                    "backslash, into one command",
+                )
+            )
+        joined.append(Line(line.number, raw))
+    return joined
+
+
+def _continues(raw: str) -> bool:
+    stripped = raw.rstrip()
+    backslashes = len(stripped) - len(stripped.rstrip("\\"))
+    return backslashes % 2 == 1
+
+
+def _drop_backslash(raw: str) -> str:
+    before = raw.rstrip()[:-1]
+    return before[:-1] if before[-1:].isspace() else before
+
+
+@dataclass
+class QuestionGroup:
+    """One level of questions, the line each question starts on, and its callouts."""
+
+    line: int
+    data: dict[str, Any]
+    lines: list[int]
+    callouts: list[dict[str, str]]
+
+
+def build_question_group(block: Block, repairs: list[Repair]) -> QuestionGroup:
+    """Build one level of questions: a question a line, bullets and numbers removed.
+
+    A callout line (`Note: ...`) is not a question: it is returned as a callout for the
+    questions section. A bullet with nothing after it is dropped.
+    """
     if block.heading.level not in QUESTION_LEVELS:
         raise block.refuse(
             "is not a question level of this format; expected Beginner, "
             "Intermediate or Scenario-based"
         )
     questions: list[str] = []
+    lines: list[int] = []
+    callouts = read_callouts(block.lines, repairs)
+    joinable = False
     for line in block.lines:
         text = _clean(line, repairs, bullet=True)
-        if not text:
+        if not text or _CALLOUT.match(text):
+            joinable = joinable and not text
+            continue
+        if _EMPTY_BULLET.fullmatch(text):
+            repairs.append(Repair(line.number, f"dropped the empty bullet '{text}'"))
+            joinable = False
             continue
         stripped = _strip_bullet(text, line, repairs)
         continues = (
-            stripped == text
-            and questions
+            joinable
+            and stripped == text
             and not questions[-1].endswith((".", "?", "!", ":"))
         )
         if continues:
@@ -194,13 +305,31 @@ def build_question_group(block: Block, repairs: list[Repair]) -> dict[str, Any]:
             repairs.append(Repair(line.number, "joined a wrapped line to its question"))
         else:
             questions.append(stripped)
+            lines.append(line.number)
+        joinable = True
     if not questions:
         raise block.refuse("has no questions; expected one question a line")
-    return {
+    data = {
         "level": block.heading.level,
         "title": block.title,
         "questions": [{"text": question} for question in questions],
     }
+    return QuestionGroup(block.line.number, data, lines, callouts)
+
+
+def is_callout(text: str) -> bool:
+    """Tell whether a line is a callout such as `Note: ...` or `Warning: ...`."""
+    return _CALLOUT.match(text.strip()) is not None
+
+
+def read_callouts(lines: list[Line], repairs: list[Repair]) -> list[dict[str, str]]:
+    """Read every callout line of a block that holds no prose; one line each."""
+    callouts: list[dict[str, str]] = []
+    for line in lines:
+        match = _CALLOUT.match(line.text)
+        if match:
+            callouts.append(_callout(match, line, [], repairs))
+    return callouts
 
 
 BUILDERS: dict[str, Callable[[Block, list[Repair]], Section]] = {
@@ -303,7 +432,7 @@ def _report_command(line: Line, result: RepairedCommand, repairs: list[Repair]) 
         repairs.append(
             Repair(
                 line.number,
-                f"could not tell what was lost, inserted <value> "
+                f"could not tell what was lost, guessed "
                 f"({'; '.join(result.guesses)}): `{before}` -> `{result.command}`; "
                 "check it",
                 warning=True,
