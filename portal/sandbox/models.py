@@ -60,6 +60,14 @@ class Run(models.Model):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["user", "scenario", "state"])]
+        constraints = [
+            # Starting twice at once (two tabs, a double click) must resume, not fork.
+            models.UniqueConstraint(
+                fields=["user", "scenario"],
+                condition=models.Q(state="active"),
+                name="one_active_run_per_scenario",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} on {self.scenario.slug} ({self.pk})"

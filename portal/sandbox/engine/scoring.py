@@ -11,8 +11,8 @@ import fnmatch
 from dataclasses import dataclass
 
 from . import incident, metrics
-from .replay import RunState
-from .scenario import RubricItem, Scenario
+from .replay import ClusterChange, RunState
+from .scenario import Mitigation, RubricItem, Scenario
 
 HISTORY = 30 * 60  # how far before the page to look for the start of customer impact
 QUIET = 10 * 60  # minutes without impact before service counts as restored
@@ -181,6 +181,13 @@ def _mitigation_matches(scenario: Scenario, state: RunState):
             chosen = chosen or [m for m in candidates if m.target == "*"]
         pairs.append((change, chosen[0] if chosen else None))
     return pairs
+
+
+def mitigations_taken(
+    scenario: Scenario, state: RunState
+) -> list[tuple[ClusterChange, Mitigation | None]]:
+    """Each cluster change or traffic shift of the run with the scenario's entry for it."""
+    return _mitigation_matches(scenario, state)
 
 
 def score(scenario: Scenario, state: RunState) -> Score:

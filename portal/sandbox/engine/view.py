@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from . import incident, metrics
-from .replay import RunState
+from .replay import RunState, Step
 from .scenario import Scenario
 
 CHART_HISTORY = 15 * 60
 
 
-def alerts(scenario: Scenario, state: RunState) -> list[dict[str, Any]]:
-    """Each alert rule's firing periods so far, evaluated on the per-minute metrics."""
-    points = metrics.series(
-        scenario, state.cluster, state.traffic, -CHART_HISTORY, state.clock
-    )
+def alerts(
+    scenario: Scenario, state: RunState, start: int = -CHART_HISTORY
+) -> list[dict[str, Any]]:
+    """Each alert rule's firing periods since `start`, evaluated on per-minute metrics.
+
+    A page that shows a recent window passes its start, so the cost stays flat however
+    long the run is; a period already firing at `start` is reported as firing from then.
+    """
+    points = metrics.series(scenario, state.cluster, state.traffic, start, state.clock)
     result = []
     for rule in scenario.alerts:
         run, firing_since = 0, None
@@ -39,7 +44,9 @@ def alerts(scenario: Scenario, state: RunState) -> list[dict[str, Any]]:
     return result
 
 
-def pager(scenario: Scenario, state: RunState) -> dict[str, Any]:
+def pager(
+    scenario: Scenario, state: RunState, start: int = -CHART_HISTORY
+) -> dict[str, Any]:
     sent = incident.notifications(scenario, state, state.clock)
     return {
         "acknowledged_at": _stamp(scenario, state.acked_at),
@@ -48,7 +55,7 @@ def pager(scenario: Scenario, state: RunState) -> dict[str, Any]:
             {"at": scenario.clock.hhmmss(n.at), "person": _name(scenario, n.person),
              "level": n.level, "reason": n.reason} for n in sent
         ],
-        "alerts": alerts(scenario, state),
+        "alerts": alerts(scenario, state, start),
     }  # fmt: skip
 
 
@@ -96,8 +103,13 @@ def snapshot(scenario: Scenario, state: RunState) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def timeline(scenario: Scenario, state: RunState) -> list[dict[str, str]]:
-    """The run's events in time order: pages, joins, actions, findings."""
+def timeline(
+    scenario: Scenario, state: RunState, since: int | None = None
+) -> list[dict[str, str]]:
+    """The run's events in time order: pages, joins, actions, findings.
+
+    With `since`, only the events at or after it, found without walking the whole run.
+    """
     clock = scenario.clock
     entries: list[tuple[int, str, str]] = []
     for n in incident.notifications(scenario, state, state.clock):
@@ -107,16 +119,23 @@ def timeline(scenario: Scenario, state: RunState) -> list[dict[str, str]]:
         joined = incident.joined_at(scenario, state, person.id, state.clock)
         if person.id != scenario.you and joined is not None and joined <= state.clock:
             entries.append((joined, "bridge", f"{person.name} joined the bridge"))
-    for step in state.steps:
+    first = 0 if since is None else bisect_left(state.steps, since, key=_at)
+    for step in state.steps[first:]:
         if step.ok and step.kind != "wait":
             entries.append((step.at, step.kind, step.text))
     for f in incident.findings(scenario, state, state.clock):
         entries.append((f.at, "finding", f"{_name(scenario, f.person)}: {f.text}"))
+    if since is not None:
+        entries = [entry for entry in entries if entry[0] >= since]
     entries.sort(key=lambda e: e[0])
     return [
         {"at": clock.hhmmss(at), "kind": kind, "text": text}
         for at, kind, text in entries
     ]
+
+
+def _at(step: Step) -> int:
+    return step.at
 
 
 def _name(scenario: Scenario, person_id: str) -> str:

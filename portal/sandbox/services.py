@@ -1,0 +1,303 @@
+"""Playing runs: start or resume, append one action, finish and score.
+
+A run's state is never kept between requests: it is replay(scenario, seed, actions) from the
+database. Django's cache may hold the state after a given number of actions, which is correct
+by construction because the state is a pure function of those actions; a miss replays.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.progress.services import record_scenario_result
+from portal.sandbox.engine import incident, metrics, view
+from portal.sandbox.engine.actions import Action, ActionError, parse_action
+from portal.sandbox.engine.replay import RunState, Step, apply, next_action, replay
+from portal.sandbox.engine.scenario import Scenario as Play
+from portal.sandbox.engine.scenario import load_scenario
+from portal.sandbox.engine.scoring import as_dict, score
+from portal.sandbox.models import Run, RunAction, Scenario
+
+logger = logging.getLogger(__name__)
+
+# The play page charts the last half hour, like an on-call dashboard, so what a command
+# computes does not grow with the length of the run.
+WINDOW = 30 * 60
+STATE_TIMEOUT = 6 * 3600
+SEED_LIMIT = 2**31
+
+_parsed: dict[tuple[int, str], Play] = {}
+
+
+class RunError(Exception):
+    """An action that cannot be taken; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one action did: the state after it, the step it added, the state before."""
+
+    run: Run
+    state: RunState
+    step: Step
+    before: RunState
+    duplicate: bool = False
+
+
+def scenario_of(model: Scenario) -> Play:
+    """The engine's scenario for a stored one, parsed once per process and version."""
+    key = (model.pk, model.loaded_at.isoformat())
+    if key not in _parsed:
+        for stale in [k for k in _parsed if k[0] == model.pk]:
+            _parsed.pop(stale, None)
+        _parsed[key] = load_scenario(model.data)
+    return _parsed[key]
+
+
+def _state_key(run: Run, count: int) -> str:
+    version = run.scenario.loaded_at.timestamp()
+    return f"sandbox:state:{run.pk}:{run.seed}:{version}:{count}"
+
+
+def run_state(run: Run) -> RunState:
+    """The state after the run's actions so far: from the cache, or replayed."""
+    key = _state_key(run, run.action_count)
+    state = cache.get(key)
+    if state is None:
+        rows = run.actions.values_list("at", "text")
+        actions = [Action(at=at, text=text) for at, text in rows]
+        state = replay(scenario_of(run.scenario), run.seed, actions)
+        cache.set(key, state, STATE_TIMEOUT)
+    return state
+
+
+def start_or_resume(user: User, scenario: Scenario) -> Run:
+    """Return the learner's active run of the scenario, starting one if there is none."""
+    active = Run.objects.filter(user=user, scenario=scenario, state=Run.State.ACTIVE)
+    run = active.first()
+    if run is not None:
+        return run
+    try:
+        with transaction.atomic():
+            run = Run.objects.create(
+                user=user,
+                scenario=scenario,
+                seed=secrets.randbelow(SEED_LIMIT),
+                started_at=timezone.now(),
+            )
+    except IntegrityError:
+        # A concurrent request started it first; both resume the same run.
+        return active.get()
+    logger.info("%s started run %s of %s", user, run.pk, scenario.slug)
+    return run
+
+
+def _locked(run: Run) -> Run:
+    locked = (
+        Run.objects.select_for_update()
+        .select_related("scenario__lesson", "user")
+        .get(pk=run.pk)
+    )
+    if locked.state != Run.State.ACTIVE:
+        raise RunError("This run is finished; open its debrief.")
+    return locked
+
+
+def add_action(run: Run, text: str, index: int | None = None) -> Outcome:
+    """Append one action to the run, or raise RunError and store nothing.
+
+    `index` is the number of actions the learner's page showed. When an action at that
+    index with the same text is already stored, the request is a retry or a double submit,
+    and it answers with what the first one did instead of doing it again.
+    """
+    text = text.strip()
+    try:
+        parse_action(text)
+    except ActionError as error:
+        raise RunError(str(error)) from None
+
+    with transaction.atomic():
+        run = _locked(run)
+        play = scenario_of(run.scenario)
+        state = run_state(run)
+
+        if index is not None and 0 <= index < run.action_count:
+            stored = run.actions.filter(index=index).values_list("text", flat=True)
+            if stored.first() == text:
+                step = state.steps[index]
+                return Outcome(run, state, step, state, duplicate=True)
+
+        action = next_action(state, text)
+        after = apply(play, state, action)
+        RunAction.objects.create(
+            run=run, index=run.action_count, text=text, at=action.at
+        )
+        run.action_count += 1
+        run.save(update_fields=["action_count"])
+        cache.set(_state_key(run, run.action_count), after, STATE_TIMEOUT)
+
+        step = after.steps[-1]
+        if step.kind == "resolve" and step.ok:
+            _finish(run, play, after)
+    return Outcome(run, after, step, state)
+
+
+def end_run(run: Run) -> Run:
+    """Finish the run where it stands, score it and record the result."""
+    with transaction.atomic():
+        run = _locked(run)
+        _finish(run, scenario_of(run.scenario), run_state(run))
+    return run
+
+
+def _finish(run: Run, play: Play, state: RunState) -> None:
+    result = score(play, state)
+    now = timezone.now()
+    run.state = Run.State.FINISHED
+    run.finished_at = now
+    run.score = as_dict(play, result)
+    run.total_score = result.total
+    run.save(update_fields=["state", "finished_at", "score", "total_score"])
+    record_scenario_result(
+        run.user, run.scenario.lesson, run.scenario.slug, result.total, at=now
+    )
+    logger.info("run %s finished with %s", run.pk, result.total)
+
+
+def window_start(state: RunState) -> int:
+    start = max(-view.CHART_HISTORY, state.clock - WINDOW)
+    return start - start % 60
+
+
+def live_view(play: Play, state: RunState) -> dict[str, Any]:
+    """What the play page shows now; each part costs the same however long the run is."""
+    clock = play.clock
+    start = window_start(state)
+    page = incident.status_page(play, state, state.clock)
+    return {
+        "clock": clock.hhmmss(state.clock),
+        "clock_seconds": state.clock,
+        "window_start": clock.hhmm(start),
+        "pager": view.pager(play, state, start),
+        "incident": {
+            "declared_at": _stamp(play, state.declared_at),
+            "severity": incident.severity_at(state, state.clock),
+            "mitigated_at": _stamp(play, state.mitigated_at),
+            "resolved_at": _stamp(play, state.resolved_at),
+            "roles": [
+                {"role": ROLE_TITLES.get(role, role), "person": _name(play, person)}
+                for role, person in incident.role_holders(state, state.clock).items()
+            ],
+            "bridge": [
+                _name(play, p) for p in incident.on_bridge(play, state, state.clock)
+            ],
+        },
+        "status_page": {
+            "state": page.state,
+            "updates": [
+                {"at": clock.hhmmss(at), "text": text} for at, text in page.updates
+            ],
+            "next_due": _stamp(play, page.next_due),
+            "overdue": page.overdue,
+        },
+        "findings": [
+            {"at": clock.hhmmss(f.at), "person": _name(play, f.person), "text": f.text}
+            for f in incident.findings(play, state, state.clock)
+        ],
+        "points": metrics.series(
+            play, state.cluster, state.traffic, start, state.clock
+        ),
+        "markers": markers(state, start),
+        "pitfalls": pitfalls(play, state.pitfalls),
+    }
+
+
+def markers(state: RunState, start: int) -> list[tuple[int, str]]:
+    """The learner's actions since `start` to mark on the charts: incident actions and
+    kubectl commands that changed the cluster, not looks or waits."""
+    changed = {change.at for change in state.changes}
+    found = []
+    for step in reversed(state.steps):
+        if step.at < start:
+            break
+        if not step.ok or step.kind == "wait":
+            continue
+        if step.kind != "kubectl" or step.at in changed:
+            found.append((step.at, step.text))
+    return found[::-1]
+
+
+def pitfalls(play: Play, found: tuple[tuple[int, str], ...]) -> list[dict[str, str]]:
+    return [
+        {"at": play.clock.hhmmss(at), "id": pid, "title": p.title, "text": p.text}
+        for at, pid in found
+        if (p := play.pitfall(pid)) is not None
+    ]
+
+
+def new_timeline(play: Play, before: RunState, after: RunState) -> list[dict[str, str]]:
+    """The timeline entries one action added, to append to the page.
+
+    Everything before the action's start is unchanged, so only entries from then on are
+    compared, which keeps the cost flat however long the run is.
+    """
+    remaining = Counter(
+        tuple(entry.values()) for entry in view.timeline(play, before, before.clock)
+    )
+    added = []
+    for entry in view.timeline(play, after, before.clock):
+        key = tuple(entry.values())
+        if remaining[key]:
+            remaining[key] -= 1
+        else:
+            added.append(entry)
+    return added
+
+
+def _name(play: Play, person_id: str) -> str:
+    person = play.person(person_id)
+    return person.name if person else person_id
+
+
+def _stamp(play: Play, t: int | None) -> str | None:
+    return play.clock.hhmmss(t) if t is not None else None
+
+
+ROLE_TITLES = {
+    "ic": "Incident commander",
+    "scribe": "Scribe",
+    "sme": "Subject-matter expert",
+    "comms": "Communications lead",
+}
+
+
+def roles_assigned(play: Play, state: RunState) -> list[dict[str, str]]:
+    """Every role assignment of the run, in order, with who took the role."""
+    return [
+        {
+            "at": play.clock.hhmmss(at),
+            "role": ROLE_TITLES.get(role, role),
+            "person": _name(play, person),
+        }
+        for at, role, person in state.roles
+    ]
+
+
+def terminal_entry(play: Play, step: Step) -> dict[str, Any]:
+    """One command or action and what it printed, as the terminal shows it."""
+    return {
+        "at": play.clock.hhmmss(step.at),
+        "text": step.text,
+        "output": step.output,
+        "ok": step.ok,
+        "kubectl": step.kind == "kubectl",
+    }
