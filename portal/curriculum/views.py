@@ -10,7 +10,8 @@ from django.views.decorators.http import require_safe
 from portal.curriculum.models import DiscussionQuestion, Lesson, Level, Section
 from portal.progress.services import record_visit
 from portal.progress.summary import lesson_status
-from portal.quizzes.models import Quiz
+from portal.quizzes.discussion import with_responses_of
+from portal.quizzes.models import DiscussionResponse, Quiz
 
 
 @require_safe
@@ -35,7 +36,9 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
             Prefetch("sections", queryset=Section.objects.filter(is_retired=False)),
             Prefetch(
                 "discussion_questions",
-                queryset=DiscussionQuestion.objects.filter(is_retired=False),
+                queryset=with_responses_of(
+                    DiscussionQuestion.objects.filter(is_retired=False), request.user
+                ),
             ),
         ),
         slug=slug,
@@ -61,6 +64,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "question_groups": question_groups,
             "status": status,
             "quiz": _current_quiz(lesson),
+            "self_assessments": DiscussionResponse.SelfAssessment.choices,
         },
     )
 

@@ -3,7 +3,9 @@
 Submission is idempotent and safe under races: the attempt row is locked, and the final
 UPDATE only matches an attempt that is still unsubmitted, so a double click, a retried
 request or two tabs grade an attempt exactly once. The server owns the clock: answers
-after the deadline are refused and an overdue attempt is graded on what was saved.
+after the deadline are refused and an overdue attempt is graded on what was saved. An
+attempt's deadline is the earlier of its time limit and the quiz's close date; overdue
+attempts are graded when their learner next opens them, or by `close_overdue`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from portal.progress.services import record_quiz_result
@@ -43,6 +45,10 @@ class TimeUp(AttemptError):
     pass
 
 
+class QuizClosed(AttemptError):
+    pass
+
+
 class AnswerLocked(AttemptError):
     pass
 
@@ -62,7 +68,12 @@ def grade_response(
         grade = grading.grade_single if kind == "single" else grading.grade_multiple
         return grade(data["options"], response)
     if kind == "truefalse":
-        return grading.grade_true_false(data["answer"], response)
+        return grading.grade_true_false(
+            data["answer"],
+            response,
+            data.get("feedback_true", ""),
+            data.get("feedback_false", ""),
+        )
     if kind == "ordering":
         right = [item["key"] for item in data["items"]]
         return grading.grade_ordering(right, ordering_list(response))
@@ -139,6 +150,8 @@ def _create_attempt(user: User, quiz: Quiz) -> Attempt:
     done = Attempt.objects.filter(quiz=quiz, user=user).aggregate(last=Max("number"))[
         "last"
     ]
+    if quiz.is_closed():
+        raise QuizClosed("This quiz is closed; no new attempts can start.")
     if quiz.max_attempts is not None and completed_attempts(quiz, user) >= (
         quiz.max_attempts
     ):
@@ -216,16 +229,33 @@ def _shuffled(version: QuestionVersion, shuffle: bool, rng: random.Random) -> li
     return []
 
 
+def effective_deadline(attempt: Attempt) -> datetime | None:
+    """The moment answers stop counting: the time limit or the quiz closing, if earlier."""
+    moments = [
+        moment
+        for moment in (attempt.deadline, attempt.quiz.closes_at)
+        if moment is not None
+    ]
+    return min(moments, default=None)
+
+
 def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
-    return attempt.deadline is not None and (now or timezone.now()) >= attempt.deadline
+    deadline = effective_deadline(attempt)
+    return deadline is not None and (now or timezone.now()) >= deadline
 
 
 def _locked_open_attempt(attempt: Attempt) -> Attempt:
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .get(pk=attempt.pk)
+    )
     if locked.state != Attempt.State.IN_PROGRESS:
         raise AttemptClosed(
             "This attempt has been submitted; answers can no longer change."
         )
+    if locked.quiz.is_closed():
+        raise QuizClosed("The quiz has closed; this answer was not saved.")
     if is_overdue(locked):
         raise TimeUp("The time limit has passed; this answer was not saved.")
     return locked
@@ -304,7 +334,11 @@ def _scores(answers: list[Answer]) -> tuple[float, float]:
 def submit_attempt(attempt: Attempt) -> tuple[Attempt, bool]:
     """Grade and close the attempt once; return it and whether this call submitted it."""
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .get(pk=attempt.pk)
+        )
         if locked.submitted_at is not None:
             return locked, False
 
@@ -313,7 +347,8 @@ def submit_attempt(attempt: Attempt) -> tuple[Attempt, bool]:
             _grade(answer, answer.version)
         score, max_score = _scores(answers)
         now = timezone.now()
-        submitted_at = min(now, locked.deadline) if locked.deadline else now
+        deadline = effective_deadline(locked)
+        submitted_at = min(now, deadline) if deadline else now
         updated = Attempt.objects.filter(
             pk=locked.pk, submitted_at__isnull=True
         ).update(
@@ -339,6 +374,30 @@ def submit_attempt(attempt: Attempt) -> tuple[Attempt, bool]:
         "Attempt %s submitted: %s of %s", locked.pk, locked.score, locked.max_score
     )
     return locked, True
+
+
+def close_overdue(now: datetime | None = None, dry_run: bool = False) -> list[Attempt]:
+    """Grade every attempt in progress whose time limit has passed or whose quiz closed.
+
+    Learners' own requests grade an overdue attempt as well; this catches the ones
+    nobody opens again, so results and progress do not wait for them.
+    """
+    now = now or timezone.now()
+    overdue = list(
+        Attempt.objects.filter(state=Attempt.State.IN_PROGRESS)
+        .filter(Q(deadline__lte=now) | Q(quiz__closes_at__lte=now))
+        .select_related("quiz")
+        .order_by("pk")
+    )
+    if dry_run:
+        return overdue
+    graded = []
+    for attempt in overdue:
+        submitted, by_this_call = submit_attempt(attempt)
+        if by_this_call:
+            graded.append(submitted)
+    logger.info("Closed %d overdue attempts", len(graded))
+    return graded
 
 
 def quiz_result(attempts: list[Attempt], method: str) -> Attempt | None:

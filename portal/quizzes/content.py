@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from portal.lib.schema import (
@@ -21,6 +22,32 @@ from portal.lib.schema import (
 from portal.lib.yamldoc import KeyPath
 
 QUIZ_FILE = "quiz.yaml"
+
+
+class AwareDateTime(Text):
+    """An ISO 8601 date and time with its UTC offset, such as 2026-06-30T17:00:00+02:00.
+
+    A time without an offset is refused: a quiz closing at "17:00" would close at a
+    different moment for every reader of the file.
+    """
+
+    def clean(self, value: Any, key_path: KeyPath, ctx: Context) -> datetime:  # type: ignore[override]
+        text = super().clean(value, key_path, ctx)
+        where = ".".join(str(part) for part in key_path)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ctx.fail(
+                key_path, f"{where}: expected an ISO date and time, found {text!r}"
+            ) from None
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ctx.fail(
+                key_path,
+                f"{where}: expected a time zone offset (such as +00:00 or Z), "
+                f"found {text!r}",
+            )
+        return moment
+
 
 REVIEW_ITEMS = ("answer", "correctness", "points", "explanation", "right_answer")
 REVIEW_LIST = ListOf(Choice(*REVIEW_ITEMS))
@@ -110,7 +137,15 @@ QUESTION = Tagged(
         "multiple": Record(
             {**COMMON, "options": _unique_keys("options")}, check=_check_multiple
         ),
-        "truefalse": Record({**COMMON, "answer": Bool()}),
+        "truefalse": Record(
+            {
+                **COMMON,
+                "answer": Bool(),
+                # The feedback shown to a learner who picks true, or false.
+                "feedback_true": Field(Text(), required=False, default=""),
+                "feedback_false": Field(Text(), required=False, default=""),
+            }
+        ),
         "ordering": Record({**COMMON, "items": _unique_keys("items")}),
         "matching": Record(
             {
@@ -145,6 +180,7 @@ QUIZ = Record(
         ),
         "one_per_page": Field(Bool(), required=False, default=False),
         "shuffle_options": Field(Bool(), required=False, default=True),
+        "closes_at": Field(AwareDateTime(), required=False, default=None),
         "review": Field(
             Record(
                 {

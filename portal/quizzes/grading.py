@@ -58,10 +58,14 @@ def grade_multiple(options: Sequence[Mapping[str, Any]], response: Any) -> Mark:
     return Mark(_clamp(total), feedback)
 
 
-def grade_true_false(answer: bool, response: Any) -> Mark:
+def grade_true_false(
+    answer: bool, response: Any, feedback_true: str = "", feedback_false: str = ""
+) -> Mark:
+    """Full marks for the right truth value, with the feedback of the value picked."""
     if not isinstance(response, bool):
         return Mark(0.0)
-    return Mark(1.0 if response is answer else 0.0)
+    feedback = feedback_true if response else feedback_false
+    return Mark(1.0 if response is answer else 0.0, feedback)
 
 
 def grade_ordering(correct_order: Sequence[str], response: Any) -> Mark:

@@ -20,9 +20,13 @@ _SETTINGS = (
     "feedback",
     "one_per_page",
     "shuffle_options",
+    "closes_at",
     "review",
 )
-_COMMON = ("key", "kind", "text", "points", "explanation")
+_COMMON = ("key", "kind", "text", "points", "explanation", "category")
+# Answer data that is left out when empty, so adding it to the schema did not give
+# every existing question a new version.
+_OMITTED_WHEN_EMPTY = ("feedback_true", "feedback_false")
 
 
 def load_quiz(
@@ -90,6 +94,7 @@ def save_question(
             points=content["points"],
             position=position,
             source=source,
+            category=content.get("category", ""),
         )
         QuestionVersion.objects.create(question=question, number=1, **snapshot)
         report.created.append(name)
@@ -115,6 +120,7 @@ def save_question(
     question.points = content["points"]
     question.position = position
     question.is_retired = False
+    question.category = content.get("category", question.category)
     question.save()
     return question
 
@@ -124,7 +130,9 @@ def answer_data(content: dict[str, Any]) -> dict[str, Any]:
     data = {
         name: value
         for name, value in content.items()
-        if name not in _COMMON and name != "options"
+        if name not in _COMMON
+        and name != "options"
+        and not (name in _OMITTED_WHEN_EMPTY and not value)
     }
     if "options" in content:
         data["options"] = _options_with_fractions(content["kind"], content["options"])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.curriculum.models import Lesson
 
@@ -42,6 +44,9 @@ class Quiz(models.Model):
     # {"after_attempt": [...], "while_open": [...], "after_close": [...]}, each a
     # subset of REVIEW_ITEMS.
     review = models.JSONField(default=dict, blank=True)
+    # After this moment no attempt starts and no answer is saved; attempts still in
+    # progress are graded on what they saved, and the `after_close` review applies.
+    closes_at = models.DateTimeField(null=True, blank=True)
     is_retired = models.BooleanField(default=False)
 
     class Meta:
@@ -56,6 +61,9 @@ class Quiz(models.Model):
     @property
     def is_immediate(self) -> bool:
         return self.feedback == self.Feedback.IMMEDIATE
+
+    def is_closed(self, now: datetime | None = None) -> bool:
+        return self.closes_at is not None and (now or timezone.now()) >= self.closes_at
 
 
 class Question(models.Model):
@@ -84,6 +92,8 @@ class Question(models.Model):
     # Only questions from quiz.yaml are retired when they leave the file; imported ones
     # stay until an instructor retires them.
     source = models.CharField(max_length=10, choices=Source.choices, default="file")
+    # The `$CATEGORY` path of an imported GIFT question, kept for instructors; not shown.
+    category = models.CharField(max_length=255, blank=True)
     is_retired = models.BooleanField(default=False)
 
     class Meta:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from portal.quizzes import grading
 from portal.quizzes.attempts import ordering_list
@@ -148,8 +149,9 @@ def verdict(fraction: float | None) -> str:
 def review_allows(attempt: Attempt, now: datetime | None = None) -> set[str]:
     """The review items the quiz shows for this attempt at this moment.
 
-    Quizzes have no close date yet, so they are always open and the `after_close`
-    options never apply.
+    As in Moodle, the first minutes after submitting count as "immediately after" even
+    when the quiz has closed meanwhile; after that the quiz is either still open or
+    closed.
     """
     if not attempt.is_submitted or attempt.submitted_at is None:
         return set()
@@ -157,6 +159,8 @@ def review_allows(attempt: Attempt, now: datetime | None = None) -> set[str]:
     review: dict[str, list[str]] = attempt.quiz.review or {}
     if now - attempt.submitted_at <= IMMEDIATELY_AFTER:
         return set(review.get("after_attempt", []))
+    if attempt.quiz.is_closed(now):
+        return set(review.get("after_close", []))
     return set(review.get("while_open", []))
 
 
@@ -245,6 +249,12 @@ def quiz_settings(quiz: Quiz) -> list[tuple[str, str]]:
             f"{quiz.time_limit_minutes} minutes" if quiz.time_limit_minutes else "None",
         ),
         ("Attempts allowed", str(quiz.max_attempts or "Unlimited")),
+        (
+            "Closes",
+            date_format(timezone.localtime(quiz.closes_at), "j F Y, H:i T")
+            if quiz.closes_at
+            else "Never",
+        ),
         ("Grade kept", quiz.get_grading_display()),
         ("Feedback", quiz.get_feedback_display()),
     ]

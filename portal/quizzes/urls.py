@@ -31,4 +31,14 @@ urlpatterns = [
         views.attempt_review,
         name="review",
     ),
+    path(
+        "lessons/<slug:slug>/discussion/<slug:key>/",
+        views.submit_discussion_response,
+        name="discussion-response",
+    ),
+    path(
+        "lessons/<slug:slug>/discussion/<slug:key>/assessment/",
+        views.assess_discussion_response,
+        name="discussion-assessment",
+    ),
 ]

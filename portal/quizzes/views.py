@@ -15,9 +15,11 @@ from django.views.decorators.http import (
 )
 from django_htmx.middleware import HtmxDetails
 
+from portal.curriculum.models import DiscussionQuestion
 from portal.quizzes import attempts as services
+from portal.quizzes import discussion
 from portal.quizzes.forms import read_response
-from portal.quizzes.models import Answer, Attempt, Quiz
+from portal.quizzes.models import Answer, Attempt, DiscussionResponse, Quiz
 from portal.quizzes.review import (
     question_item,
     quiz_settings,
@@ -85,6 +87,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     in_progress = next((a for a in attempts if not a.is_submitted), None)
     used = sum(1 for attempt in attempts if attempt.is_submitted)
     result = services.quiz_result(attempts, quiz.grading)
+    closed = quiz.is_closed()
 
     return render(
         request,
@@ -96,9 +99,13 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "settings": quiz_settings(quiz),
             "past_attempts": past,
             "in_progress": in_progress,
-            "can_start": in_progress is not None
-            or quiz.max_attempts is None
-            or used < quiz.max_attempts,
+            "closed": closed,
+            "can_start": not closed
+            and (
+                in_progress is not None
+                or quiz.max_attempts is None
+                or used < quiz.max_attempts
+            ),
             "result": result,
             "show_result": result is not None and "points" in review_allows(result),
         },
@@ -112,7 +119,7 @@ def start_attempt(request: HttpRequest, slug: str) -> HttpResponse:
 
     try:
         attempt = services.start_attempt(_learner(request), quiz)
-    except services.AttemptLimitReached as error:
+    except (services.AttemptLimitReached, services.QuizClosed) as error:
         messages.error(request, str(error))
         return redirect("quizzes:quiz", slug)
 
@@ -131,7 +138,9 @@ def _closed(request: HttpRequest, attempt: Attempt) -> HttpResponse | None:
         services.submit_attempt(attempt)
         messages.info(
             request,
-            "Time is up: your attempt was submitted with the answers you saved.",
+            "The quiz has closed: your attempt was submitted with the answers you saved."
+            if attempt.quiz.is_closed()
+            else "Time is up: your attempt was submitted with the answers you saved.",
         )
         attempt.state = Attempt.State.SUBMITTED
     if attempt.is_submitted:
@@ -161,6 +170,7 @@ def attempt_detail(request: HttpRequest, slug: str, attempt_id: int) -> HttpResp
             "quiz": attempt.quiz,
             "lesson": attempt.quiz.lesson,
             "attempt": attempt,
+            "deadline": services.effective_deadline(attempt),
             "items": [question_item(attempt, answer) for answer in shown],
             "pages": [
                 {"number": n, "answered": answer.is_answered}
@@ -310,4 +320,87 @@ def attempt_review(request: HttpRequest, slug: str, attempt_id: int) -> HttpResp
             "allowed": allowed,
             "past_attempts": _past_attempts(request, attempt.quiz),
         },
+    )
+
+
+def _discussion_question(slug: str, key: str) -> DiscussionQuestion:
+    return get_object_or_404(
+        DiscussionQuestion.objects.select_related("lesson"),
+        lesson__slug=slug,
+        lesson__is_retired=False,
+        key=key,
+        is_retired=False,
+    )
+
+
+def _discussion_item(
+    request: HtmxHttpRequest,
+    question: DiscussionQuestion,
+    response: DiscussionResponse | None,
+    error: str = "",
+    done: str = "",
+) -> HttpResponse:
+    """Answer htmx with the question's item; send a plain form back to the lesson."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif done:
+            messages.success(request, done)
+        return redirect(f"{question.lesson.get_absolute_url()}#q-{question.key}")
+
+    setattr(question, discussion.MINE, response)
+    return render(
+        request,
+        "quizzes/_discussion.html#discussion-item",
+        {
+            "question": question,
+            "lesson": question.lesson,
+            "error": error,
+            "draft": request.POST.get("text", "") if response is None else "",
+            "self_assessments": DiscussionResponse.SelfAssessment.choices,
+            "done": done,
+        },
+    )
+
+
+@require_POST
+@login_required
+def submit_discussion_response(
+    request: HtmxHttpRequest, slug: str, key: str
+) -> HttpResponse:
+    """Save a learner's answer to a discussion question; the model answer follows."""
+    question = _discussion_question(slug, key)
+    learner = _learner(request)
+
+    try:
+        response = discussion.submit_response(
+            learner, question, request.POST.get("text", "")
+        )
+    except discussion.DiscussionError as error:
+        existing = DiscussionResponse.objects.filter(
+            user=learner, question=question
+        ).first()
+        return _discussion_item(request, question, existing, error=str(error))
+
+    return _discussion_item(request, question, response, done="Your answer is saved.")
+
+
+@require_POST
+@login_required
+def assess_discussion_response(
+    request: HtmxHttpRequest, slug: str, key: str
+) -> HttpResponse:
+    """Record the learner's rating of their own answer against the model answer."""
+    question = _discussion_question(slug, key)
+    response = get_object_or_404(
+        DiscussionResponse, user=_learner(request), question=question
+    )
+
+    try:
+        discussion.assess_response(response, request.POST.get("self_assessment", ""))
+    except discussion.DiscussionError as error:
+        return _discussion_item(request, question, response, error=str(error))
+
+    return _discussion_item(
+        request, question, response, done="Your self-assessment is saved."
     )

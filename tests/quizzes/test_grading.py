@@ -82,6 +82,18 @@ def test_true_false(answer: bool, response: object, fraction: float) -> None:
     assert grade_true_false(answer, response).fraction == fraction
 
 
+@pytest.mark.parametrize(
+    ("response", "feedback"),
+    [(True, "Said true."), (False, "Said false."), (None, ""), ("true", "")],
+)
+def test_true_false_gives_the_feedback_of_the_value_picked(
+    response: object, feedback: str
+) -> None:
+    mark = grade_true_false(False, response, "Said true.", "Said false.")
+
+    assert mark.feedback == feedback
+
+
 FLOW = ["alert", "triage", "commander", "mitigate"]
 
 

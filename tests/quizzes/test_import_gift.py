@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from portal.quizzes.attempts import grade_response
 from portal.quizzes.models import Question, QuestionVersion, Quiz
 from tests.quizzes.conftest import LESSON_4, load_lessons
 
@@ -128,3 +129,82 @@ def test_a_curriculum_reload_keeps_imported_questions(quiz: Quiz, run: Run) -> N
 def test_it_refuses_an_unknown_lesson(db: None, run: Run) -> None:
     with pytest.raises(CommandError, match="no lesson"):
         run("--lesson", "no-such-lesson")
+
+
+DETAILS = """\
+$CATEGORY: $course$/Incident management/Escalation
+
+::Ack stops it:: An acknowledgement stops the escalation.{TRUE#Not quite: it only pauses this tier.#Yes: the page stops moving on.}
+
+::Commander::[html]<p>Who <b>coordinates</b>?</p>{
+    =Incident commander#[html]<em>Right</em>, the IC.
+    ~Scribe#[html]<p>The scribe <b>records</b>.</p>
+    ####[html]<p>One person <i>coordinates</i>.</p>
+}
+
+$CATEGORY: $course$/Metrics
+
+::MTTA:: Minutes from page to acknowledgement? {#4:0}
+"""
+
+
+@pytest.fixture
+def details(tmp_path: Path) -> Run:
+    path = tmp_path / "details.gift"
+    path.write_text(DETAILS, encoding="utf-8")
+
+    def run_command(*args: str) -> tuple[str, str]:
+        out, err = StringIO(), StringIO()
+        call_command("import_gift", str(path), *args, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    return run_command
+
+
+def test_true_false_feedback_is_kept_and_given_for_the_value_picked(
+    quiz: Quiz, details: Run
+) -> None:
+    details("--lesson", LESSON_4)
+
+    version = QuestionVersion.objects.get(question__key="ack-stops-it")
+    attempt_feedback = {
+        picked: grade_response("truefalse", version.data, picked).feedback
+        for picked in (True, False)
+    }
+    assert version.data == {
+        "answer": True,
+        "feedback_true": "Yes: the page stops moving on.",
+        "feedback_false": "Not quite: it only pauses this tier.",
+    }
+    assert attempt_feedback == {
+        True: "Yes: the page stops moving on.",
+        False: "Not quite: it only pauses this tier.",
+    }
+
+
+def test_the_category_path_is_stored_on_each_question(quiz: Quiz, details: Run) -> None:
+    details("--lesson", LESSON_4)
+
+    categories = dict(
+        quiz.questions.filter(source="gift").values_list("key", "category")
+    )
+    assert categories == {
+        "ack-stops-it": "$course$/Incident management/Escalation",
+        "commander": "$course$/Incident management/Escalation",
+        "mtta": "$course$/Metrics",
+    }
+    assert not quiz.questions.filter(source="file").exclude(category="").exists()
+
+
+def test_html_feedback_and_general_feedback_keep_their_words_only(
+    quiz: Quiz, details: Run
+) -> None:
+    details("--lesson", LESSON_4)
+
+    version = QuestionVersion.objects.get(question__key="commander")
+    assert version.text == "Who coordinates?"
+    assert [o["feedback"] for o in version.data["options"]] == [
+        "Right, the IC.",
+        "The scribe records.",
+    ]
+    assert version.explanation == "One person coordinates."

@@ -93,3 +93,34 @@ def test_it_retires_removed_questions_and_keeps_their_answers(
 
     assert Question.objects.get(key="severity-purpose").is_retired
     assert Answer.objects.filter(question__key="severity-purpose").count() == 1
+
+
+@pytest.mark.django_db
+def test_true_false_feedback_loads_and_empty_feedback_adds_no_version(
+    lessons: Path,
+) -> None:
+    load_lessons(lessons)
+    key = next(
+        q["key"]
+        for q in yaml.safe_load((lessons / QUIZ_FOLDER / "quiz.yaml").read_text())[
+            "questions"
+        ]
+        if q["kind"] == "truefalse"
+    )
+
+    def change(content: dict) -> None:
+        question = next(q for q in content["questions"] if q["key"] == key)
+        question["feedback_true"] = "You picked true."
+        question["feedback_false"] = "You picked false."
+
+    edit_quiz(lessons, change)
+    load_lessons(lessons)
+
+    question = Question.objects.get(key=key)
+    data = question.versions.get(number=2).data
+    assert question.versions.get(number=1).data == {"answer": data["answer"]}
+    assert (data["feedback_true"], data["feedback_false"]) == (
+        "You picked true.",
+        "You picked false.",
+    )
+    assert Question.objects.filter(version__gt=1).count() == 1

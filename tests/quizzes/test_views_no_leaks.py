@@ -6,8 +6,9 @@ import re
 
 from django.test import Client
 
+from portal.curriculum.models import DiscussionQuestion
 from portal.quizzes.models import Attempt, Quiz
-from tests.quizzes.conftest import QUIZ_URL, attempt_url
+from tests.quizzes.conftest import LESSON_4, QUIZ_URL, attempt_url
 
 # Words that only a graded or revealed answer would put on a page.
 MARKERS = ("Correct", "correct", "Incorrect", "Right answer", "fraction", "verdict")
@@ -93,3 +94,60 @@ def test_ordering_items_never_start_in_the_right_order(
                 for item in question["items"]
             ]
             assert shown != sorted(shown)
+
+
+def discussion_secrets(lesson_slug: str) -> dict[str, list[str]]:
+    """Sentences of each discussion question's model answer, as a page would show them."""
+    found = {}
+    for question in DiscussionQuestion.objects.filter(lesson__slug=lesson_slug):
+        text = question.model_answer.replace("&", "&amp;").replace("<", "&lt;")
+        sentences = re.split(r"(?<=[.!?])\s+", text.replace(">", "&gt;"))
+        found[question.key] = [s for s in sentences if len(s) > 30]
+    return found
+
+
+def test_the_lesson_page_and_discussion_fragments_leak_nothing_before_answering(
+    alice_client: Client, client: Client, attempt: Attempt, quiz_content: dict
+) -> None:
+    model_answers = discussion_secrets(LESSON_4)
+    quiz_secrets = secrets_of(quiz_content)
+    lesson_url = f"/lessons/{LESSON_4}/"
+
+    pages = {"lesson (learner)": alice_client.get(lesson_url)}
+    pages["lesson (anonymous)"] = Client().get(lesson_url)
+    for key in model_answers:
+        pages[f"discussion {key}"] = alice_client.post(
+            f"/lessons/{LESSON_4}/discussion/{key}/",
+            {"text": " "},
+            headers={"HX-Request": "true"},
+        )
+        pages[f"assessment {key}"] = alice_client.post(
+            f"/lessons/{LESSON_4}/discussion/{key}/assessment/",
+            {"self_assessment": "covered"},
+            headers={"HX-Request": "true"},
+        )
+
+    assert len(model_answers) == 15
+    assert all(model_answers.values())
+    for name, response in pages.items():
+        html = response.content.decode()
+        for key, sentences in model_answers.items():
+            for sentence in sentences:
+                assert sentence not in html, f"{name} shows the model answer of {key}"
+        for secret in quiz_secrets:
+            assert secret not in html, f"{name} shows {secret!r}"
+    assert pages["assessment what-is-an-incident-commander"].status_code == 404
+
+
+def test_the_model_answer_sentences_are_what_an_answered_page_shows(
+    alice_client: Client, quiz: Quiz
+) -> None:
+    """Keep the test above honest: each sentence it looks for is found once answered."""
+    model_answers = discussion_secrets(LESSON_4)
+    for key in model_answers:
+        alice_client.post(f"/lessons/{LESSON_4}/discussion/{key}/", {"text": "Mine."})
+
+    html = alice_client.get(f"/lessons/{LESSON_4}/").content.decode()
+
+    for key, sentences in model_answers.items():
+        assert all(sentence in html for sentence in sentences), key

@@ -143,7 +143,8 @@ def question_content(question: gift.Question) -> dict[str, Any] | str:
         "key": slugify(question.title or text)[:KEY_LENGTH].strip("-") or "question",
         "text": text.strip(),
         "points": 1,
-        "explanation": question.general_feedback,
+        "explanation": _plain(question.general_feedback, question.text_format),
+        "category": question.category or "",
     }
     if isinstance(question, gift.SingleChoice | gift.MultipleResponse):
         kind = "single" if isinstance(question, gift.SingleChoice) else "multiple"
@@ -152,21 +153,35 @@ def question_content(question: gift.Question) -> dict[str, Any] | str:
                 "key": _option_key(index),
                 "text": _plain(option.text, option.text_format),
                 "fraction": option.fraction,
-                "feedback": option.feedback,
+                "feedback": _plain(option.feedback, option.feedback_format),
             }
             for index, option in enumerate(question.options)
         ]
         return {**content, "kind": kind, "options": options}
     if isinstance(question, gift.TrueFalse):
-        return {**content, "kind": "truefalse", "answer": question.answer}
+        return {
+            **content,
+            "kind": "truefalse",
+            "answer": question.answer,
+            "feedback_true": _plain(question.feedback_true, question.text_format),
+            "feedback_false": _plain(question.feedback_false, question.text_format),
+        }
     if isinstance(question, gift.ShortAnswer):
         accepted = [
-            {"text": o.text, "fraction": o.fraction, "feedback": o.feedback}
+            {
+                "text": _plain(o.text, o.text_format),
+                "fraction": o.fraction,
+                "feedback": _plain(o.feedback, o.feedback_format),
+            }
             for o in question.options
         ]
         return {**content, "kind": "short", "accepted": accepted}
     if isinstance(question, gift.Matching):
-        pairs = [{"left": p.left, "right": p.right} for p in question.pairs if p.left]
+        pairs = [
+            {"left": _plain(p.left, p.left_format), "right": p.right}
+            for p in question.pairs
+            if p.left
+        ]
         distractors = [p.right for p in question.pairs if not p.left]
         return {
             **content,
@@ -177,7 +192,7 @@ def question_content(question: gift.Question) -> dict[str, Any] | str:
     if isinstance(question, gift.Numerical):
         return _numeric(question, content)
     if isinstance(question, gift.Essay):
-        return {**content, "kind": "open", "model_answer": question.general_feedback}
+        return {**content, "kind": "open", "model_answer": content["explanation"]}
     return f"a {question.kind} block is not a question this portal can ask"
 
 
@@ -195,7 +210,7 @@ def _numeric(question: gift.Numerical, content: dict[str, Any]) -> dict[str, Any
                 "min": answer.minimum,
                 "max": answer.maximum,
                 "fraction": answer.fraction,
-                "feedback": answer.feedback,
+                "feedback": _plain(answer.feedback, answer.feedback_format),
             }
         )
     return {**content, "kind": "numeric", "answers": answers, "unit": ""}
