@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.lib.health import healthz
+
 urlpatterns = [
     path("", include("portal.curriculum.urls")),
     path("", include("portal.accounts.urls")),
@@ -9,4 +11,5 @@ urlpatterns = [
     path("", include("portal.sandbox.urls")),
     path("", include("portal.classroom.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -1,0 +1,24 @@
+"""The portal's URLs plus views that fail, for the error page tests."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from portal.urls import urlpatterns as portal_urlpatterns
+
+
+def broken(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("the view broke")
+
+
+def forbidden(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied
+
+
+urlpatterns = [
+    *portal_urlpatterns,
+    path("test/broken/", broken),
+    path("test/forbidden/", forbidden),
+]
