@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from portal.accounts.decorators import sign_in_required
 from portal.accounts.http import AuthenticatedHttpRequest
 from portal.accounts.models import Profile
+from portal.classroom.matrix import learner_assignments, learner_feedback
 from portal.curriculum.models import Lesson, Section
 from portal.progress.completion import LESSON_END_ANCHOR
 from portal.progress.models import Activity, LessonProgress
@@ -78,7 +79,10 @@ def mark_lesson_read(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     overview = learner_overview(request.user)
-    return render(request, "progress/dashboard.html", {"overview": overview})
+    assignments = learner_assignments(request.user.pk)
+    feedback = learner_feedback(request.user) if assignments else []
+    context = {"overview": overview, "assignments": assignments, "feedback": feedback}
+    return render(request, "progress/dashboard.html", context)
 
 
 @require_safe

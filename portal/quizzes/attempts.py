@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from portal.classroom.services import extra_attempts_for
 from portal.progress.services import record_quiz_result
 from portal.quizzes import grading
 from portal.quizzes.models import Answer, Attempt, QuestionVersion, Quiz
@@ -152,12 +153,12 @@ def _create_attempt(user: User, quiz: Quiz) -> Attempt:
     ]
     if quiz.is_closed():
         raise QuizClosed("This quiz is closed; no new attempts can start.")
-    if quiz.max_attempts is not None and completed_attempts(quiz, user) >= (
-        quiz.max_attempts
-    ):
-        raise AttemptLimitReached(
-            f"You have used all {quiz.max_attempts} attempts at this quiz."
-        )
+    if quiz.max_attempts is not None:
+        allowed = quiz.max_attempts + extra_attempts_for(user, quiz)
+        if completed_attempts(quiz, user) >= allowed:
+            raise AttemptLimitReached(
+                f"You have used all {allowed} attempts at this quiz."
+            )
 
     versions = list(
         QuestionVersion.objects.filter(

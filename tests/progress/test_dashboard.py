@@ -107,8 +107,8 @@ def test_the_query_count_does_not_grow_with_lessons_or_activity(
     fill(learner, lessons)
 
     # Session, user, profile, lessons, their sections, progress rows, their section
-    # reads, their scenario results, recent activity.
-    with django_assert_num_queries(9):
+    # reads, their scenario results, recent activity, class assignments.
+    with django_assert_num_queries(10):
         response = learner_client.get("/dashboard/")
 
     assert response.content.count(b"<progress ") == lessons + 1
