@@ -107,6 +107,14 @@ def other_instructor_client(other_instructor: User) -> Client:
     return _client_for(other_instructor)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Start every test with an empty cache: sign-in throttling and run states live there."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_report_header() -> str:
     """Say which database the suite runs on, since CI runs it on two."""
     from django.conf import settings
