@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,9 @@ class LessonContent:
     data: dict[str, Any]
     quiz: dict[str, Any] | None = None
     scenarios: tuple[ScenarioContent, ...] = ()
+    # Where each quiz question is written, for problems found while loading.
+    quiz_path: str = ""
+    quiz_key_lines: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
         try:
             document = read_yaml(path, shown)
             data = validate(LESSON, document)
-            quiz = _read_quiz(path.parent / QUIZ_FILE, lessons_dir)
+            quiz, quiz_key_lines = _read_quiz(path.parent / QUIZ_FILE, lessons_dir)
             scenarios = _read_scenarios(path.parent / SCENARIOS_DIR, lessons_dir)
         except ContentError as error:
             problems.extend(error.problems)
@@ -252,6 +255,8 @@ def read_curriculum(lessons_dir: Path) -> list[LessonContent]:
                 data=data,
                 quiz=quiz,
                 scenarios=scenarios,
+                quiz_path=_shown(path.parent / QUIZ_FILE, lessons_dir),
+                quiz_key_lines=quiz_key_lines,
             )
         )
     if problems:
@@ -269,11 +274,19 @@ def unlisted_folders(lessons_dir: Path, lessons: list[LessonContent]) -> list[st
     )
 
 
-def _read_quiz(path: Path, lessons_dir: Path) -> dict[str, Any] | None:
+def _read_quiz(
+    path: Path, lessons_dir: Path
+) -> tuple[dict[str, Any] | None, dict[str, int | None]]:
+    """Return the validated quiz and the line of each question's `kind`."""
     if not path.is_file():
-        return None
-    quiz: dict[str, Any] = validate(QUIZ, read_yaml(path, _shown(path, lessons_dir)))
-    return quiz
+        return None, {}
+    document = read_yaml(path, _shown(path, lessons_dir))
+    quiz: dict[str, Any] = validate(QUIZ, document)
+    lines = {
+        question["key"]: document.line(("questions", index, "kind"))
+        for index, question in enumerate(quiz["questions"])
+    }
+    return quiz, lines
 
 
 def _read_scenarios(folder: Path, lessons_dir: Path) -> tuple[ScenarioContent, ...]:

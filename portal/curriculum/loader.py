@@ -97,7 +97,13 @@ def _apply(lessons: list[LessonContent], report: LoadReport) -> None:
             report.updated.append(f"lesson {lesson.slug}")
         _apply_sections(lesson, data["sections"], report)
         _apply_questions(lesson, data["sections"], report)
-        load_quiz(lesson, content.quiz, report)
+        load_quiz(
+            lesson,
+            content.quiz,
+            report,
+            path=content.quiz_path,
+            key_lines=content.quiz_key_lines,
+        )
         load_scenarios(lesson, content.scenarios, report)
 
     for lesson in existing.values():

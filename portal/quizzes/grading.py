@@ -121,19 +121,27 @@ def grade_numeric(answers: Sequence[Mapping[str, Any]], response: Any) -> Mark:
     value = parse_number(response)
     if value is None:
         return Mark(0.0)
-    best: Mark = Mark(0.0)
+    matches = []
     for answer in answers:
         if "min" in answer:
             low, high = answer["min"], answer["max"]
         else:
             tolerance = abs(answer.get("tolerance", 0.0))
             low, high = answer["value"] - tolerance, answer["value"] + tolerance
-        if (
-            low - EPSILON <= value <= high + EPSILON
-            and answer["fraction"] > best.fraction
-        ):
-            best = Mark(_clamp(answer["fraction"]), answer.get("feedback", ""))
-    return best
+        if low - EPSILON <= value <= high + EPSILON:
+            matches.append(answer)
+    return _best_match(matches)
+
+
+def _best_match(matches: Sequence[Mapping[str, Any]]) -> Mark:
+    """The mark of the best-scoring matched answer, with its feedback.
+
+    A matched answer worth nothing still counts: its feedback explains a common mistake.
+    """
+    if not matches:
+        return Mark(0.0)
+    best = max(matches, key=lambda answer: answer["fraction"])
+    return Mark(_clamp(best["fraction"]), best.get("feedback", ""))
 
 
 def normalise_text(text: str) -> str:
@@ -146,11 +154,14 @@ def grade_short_text(answers: Sequence[Mapping[str, Any]], response: Any) -> Mar
     if not isinstance(response, str) or not response.strip():
         return Mark(0.0)
     given = normalise_text(response)
-    best: Mark = Mark(0.0)
-    for answer in answers:
-        pattern = ".*".join(
-            re.escape(part) for part in normalise_text(answer["text"]).split("*")
+    matches = [
+        answer
+        for answer in answers
+        if re.fullmatch(
+            ".*".join(
+                re.escape(part) for part in normalise_text(answer["text"]).split("*")
+            ),
+            given,
         )
-        if re.fullmatch(pattern, given) and answer["fraction"] > best.fraction:
-            best = Mark(_clamp(answer["fraction"]), answer.get("feedback", ""))
-    return best
+    ]
+    return _best_match(matches)

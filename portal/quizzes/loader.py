@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from portal.curriculum.models import Lesson
+from portal.lib.yamldoc import ContentError, Problem
 from portal.quizzes.models import Question, QuestionVersion, Quiz
 
 if TYPE_CHECKING:
@@ -30,7 +31,11 @@ _OMITTED_WHEN_EMPTY = ("feedback_true", "feedback_false")
 
 
 def load_quiz(
-    lesson: Lesson, content: dict[str, Any] | None, report: LoadReport
+    lesson: Lesson,
+    content: dict[str, Any] | None,
+    report: LoadReport,
+    path: str = "quiz.yaml",
+    key_lines: dict[str, int | None] | None = None,
 ) -> Quiz | None:
     """Create or update the lesson's quiz; retire questions that left the file.
 
@@ -66,7 +71,14 @@ def load_quiz(
             report.updated.append(f"quiz {lesson.slug}")
 
     for position, question in enumerate(content["questions"]):
-        save_question(quiz, question, position, report, source=Question.Source.FILE)
+        save_question(
+            quiz,
+            question,
+            position,
+            report,
+            source=Question.Source.FILE,
+            location=(path, (key_lines or {}).get(question["key"])),
+        )
     _retire_missing(quiz, {q["key"] for q in content["questions"]}, report)
     return quiz
 
@@ -77,8 +89,13 @@ def save_question(
     position: int,
     report: LoadReport,
     source: str,
+    location: tuple[str, int | None] = ("quiz", None),
 ) -> Question:
-    """Create the question or add a version when its content changed."""
+    """Create the question or add a version when its content changed.
+
+    A question keeps its kind for life: attempts pin versions of it, and a response
+    given to a numeric question cannot be graded as a choice. A new kind needs a new key.
+    """
     snapshot = {
         "text": content["text"],
         "explanation": content["explanation"],
@@ -100,8 +117,19 @@ def save_question(
         report.created.append(name)
         return question
 
+    if question.kind != content["kind"]:
+        raise ContentError(
+            [
+                Problem(
+                    location[0],
+                    location[1],
+                    f"the question '{content['key']}' was a {question.kind} question; "
+                    f"a question cannot become {content['kind']} (give it a new key)",
+                )
+            ]
+        )
     current = question.versions.get(number=question.version)
-    content_changed = question.kind != content["kind"] or any(
+    content_changed = any(
         getattr(current, field) != value for field, value in snapshot.items()
     )
     if content_changed:
@@ -144,17 +172,19 @@ def _options_with_fractions(
 ) -> list[dict[str, Any]]:
     """Give each option the fraction it is worth; `correct` is shorthand for one.
 
-    In a multiple-response question the right options share the full mark and each wrong
-    pick costs as much as a right one earns, so picking everything earns nothing.
+    In a multiple-response question the right options share the full mark and the wrong
+    ones share a full penalty, so picking every option earns nothing.
     """
     right = sum(1 for option in options if option.get("correct"))
+    wrong = len(options) - right
     share = 1.0 / right if right else 0.0
+    penalty = 1.0 / wrong if wrong else 0.0
     result = []
     for option in options:
         fraction = option.get("fraction")
         if fraction is None:
             if kind == "multiple":
-                fraction = share if option.get("correct") else -share
+                fraction = share if option.get("correct") else -penalty
             else:
                 fraction = 1.0 if option.get("correct") else 0.0
         result.append(

@@ -222,3 +222,34 @@ def test_short_text_is_normalised_for_case_and_spacing(
     response: object, fraction: float
 ) -> None:
     assert grade_short_text(SHORT, response).fraction == fraction
+
+
+def test_a_matched_answer_worth_nothing_still_gives_its_feedback() -> None:
+    answers = [
+        {"value": 39.0, "tolerance": 0.0, "fraction": 1.0, "feedback": ""},
+        {
+            "value": 31.0,
+            "tolerance": 0.0,
+            "fraction": 0.0,
+            "feedback": "From the alert.",
+        },
+    ]
+
+    mark = grade_numeric(answers, "31")
+
+    assert (mark.fraction, mark.feedback) == (0.0, "From the alert.")
+
+
+def test_a_short_answer_worth_nothing_still_gives_its_feedback() -> None:
+    answers = [
+        {"text": "OOMKilled", "fraction": 1.0},
+        {
+            "text": "CrashLoopBackOff",
+            "fraction": 0.0,
+            "feedback": "That is the waiting reason.",
+        },
+    ]
+
+    mark = grade_short_text(answers, "crashloopbackoff")
+
+    assert (mark.fraction, mark.feedback) == (0.0, "That is the waiting reason.")

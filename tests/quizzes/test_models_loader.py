@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core.management import CommandError, call_command
 
 from portal.quizzes.attempts import save_answer, start_attempt, submit_attempt
 from portal.quizzes.models import Answer, Question, QuestionVersion, Quiz
@@ -45,9 +46,12 @@ def test_it_gives_wrong_multiple_response_picks_a_cost() -> None:
 
     version = QuestionVersion.objects.get(question__key="declare-major-incident")
 
+    # Three right options share the mark; two wrong ones share a full penalty, so
+    # picking all five earns nothing.
     fractions = {o["key"]: o["fraction"] for o in version.data["options"]}
     assert fractions["checkout-down"] == pytest.approx(1 / 3)
-    assert fractions["one-test-flaky"] == pytest.approx(-1 / 3)
+    assert fractions["one-test-flaky"] == pytest.approx(-1 / 2)
+    assert sum(fractions.values()) == pytest.approx(0)
 
 
 @pytest.mark.django_db
@@ -124,3 +128,35 @@ def test_true_false_feedback_loads_and_empty_feedback_adds_no_version(
         "You picked false.",
     )
     assert Question.objects.filter(version__gt=1).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_question_cannot_change_kind_on_reload(tmp_path: Path) -> None:
+    root = tmp_path / "lessons"
+    shutil.copytree(LESSONS_DIR, root)
+    call_command("load_curriculum", lessons_dir=root, verbosity=0)
+    quiz_file = root / "04-incident-management-on-call-and-escalation" / "quiz.yaml"
+    text = quiz_file.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    key_line = lines.index("  - key: ack-stops-escalation")
+    block = "\n".join(lines[key_line : key_line + 4])
+    assert block.endswith("    answer: true")
+    quiz_file.write_text(
+        text.replace(
+            block,
+            block.replace("kind: truefalse", "kind: open").replace(
+                "    answer: true", "    model_answer: Yes, it stops the timer."
+            ),
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError) as caught:
+        call_command("load_curriculum", lessons_dir=root, verbosity=0)
+
+    assert (
+        f"lessons/04-incident-management-on-call-and-escalation/quiz.yaml:{key_line + 2}: "
+        "the question 'ack-stops-escalation' was a truefalse question; a question "
+        "cannot become open (give it a new key)" in str(caught.value)
+    )
+    assert Question.objects.get(key="ack-stops-escalation").kind == "truefalse"

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-import string
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from portal.curriculum.loader import LoadReport
 from portal.curriculum.models import Lesson
+from portal.lib.yamldoc import ContentError
 from portal.quizzes import gift
 from portal.quizzes.loader import save_question
 from portal.quizzes.models import REVIEW_ITEMS, Question, Quiz
@@ -66,9 +67,12 @@ class Command(BaseCommand):
         self._report(problems)
 
         report = LoadReport()
-        with transaction.atomic():
-            quiz = _quiz_for(lesson, report)
-            _save_all(quiz, contents, report)
+        try:
+            with transaction.atomic():
+                quiz = _quiz_for(lesson, report)
+                _save_all(quiz, contents, report)
+        except ContentError as error:
+            raise CommandError(f"Nothing was imported from {path}:\n{error}") from None
         for line in report.lines():
             self.stdout.write(line)
         logger.info(
@@ -131,6 +135,7 @@ def _save_all(quiz: Quiz, contents: list[dict[str, Any]], report: LoadReport) ->
             existing.position if existing else position,
             report,
             source=Question.Source.GIFT,
+            location=(str(quiz.lesson.slug) + " (GIFT import)", None),
         )
 
 
@@ -150,7 +155,7 @@ def question_content(question: gift.Question) -> dict[str, Any] | str:
         kind = "single" if isinstance(question, gift.SingleChoice) else "multiple"
         options = [
             {
-                "key": _option_key(index),
+                "key": _option_key(content["key"], index, option.text),
                 "text": _plain(option.text, option.text_format),
                 "fraction": option.fraction,
                 "feedback": _plain(option.feedback, option.feedback_format),
@@ -216,9 +221,14 @@ def _numeric(question: gift.Numerical, content: dict[str, Any]) -> dict[str, Any
     return {**content, "kind": "numeric", "answers": answers, "unit": ""}
 
 
-def _option_key(index: int) -> str:
-    letters = string.ascii_lowercase
-    return letters[index] if index < len(letters) else f"option-{index + 1}"
+def _option_key(question_key: str, index: int, text: str) -> str:
+    """A stable key that does not give away the option's place in the file.
+
+    Authors usually write the right answer first, and the key is visible in the page's
+    form values while the options are shown shuffled.
+    """
+    digest = hashlib.blake2s(f"{question_key}|{index}|{text}".encode(), digest_size=4)
+    return f"option-{digest.hexdigest()}"
 
 
 def _plain(text: str, text_format: str) -> str:
