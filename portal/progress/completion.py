@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal.curriculum.models import Lesson, Section
-from portal.progress.models import LessonProgress, ScenarioResult, SectionRead
+from portal.progress.models import LessonProgress, ScenarioResult
 
 DEFAULT_RULE: dict[str, Any] = {"sections": "all", "quiz": "none", "scenarios": []}
 
@@ -26,6 +26,7 @@ class LessonStatus:
     sections: Sequence[Section]
     progress: LessonProgress | None
     read: frozenset[str]
+    finished: frozenset[str]
     scenario_results: Sequence[ScenarioResult]
     done: int
     total: int
@@ -46,7 +47,7 @@ class LessonStatus:
             progress.first_opened_at is not None
             or progress.quiz_best_at is not None
             or bool(self.read)
-            or bool(self.scenario_results)
+            or bool(self.finished)
         )
 
     @property
@@ -103,18 +104,27 @@ def evaluate(
     lesson: Lesson,
     sections: Sequence[Section],
     progress: LessonProgress | None,
-    reads: Iterable[SectionRead] = (),
+    read: Iterable[str] = (),
     scenario_results: Sequence[ScenarioResult] = (),
+    finished: Iterable[str] = (),
 ) -> LessonStatus:
-    """Count the rule's requirements met; each section, the quiz and each scenario is one."""
+    """Count the rule's requirements met; each section, the quiz and each scenario is one.
+
+    `read` holds the kinds of the sections read. The scenarios finished are those of
+    `scenario_results` and the slugs in `finished`, for callers that only know the slugs.
+    """
     rule = rule_of(lesson)
-    read = frozenset(item.kind for item in reads)
-    finished = {result.scenario_slug for result in scenario_results}
+    read_kinds = frozenset(read)
+    finished_slugs = frozenset(finished).union(
+        result.scenario_slug for result in scenario_results
+    )
     done = total = 0
     missing: list[str] = []
 
     if rule["sections"] == "all":
-        unread = [section.title for section in sections if section.kind not in read]
+        unread = [
+            section.title for section in sections if section.kind not in read_kinds
+        ]
         total += len(sections)
         done += len(sections) - len(unread)
         if unread:
@@ -129,7 +139,7 @@ def evaluate(
 
     for slug in rule["scenarios"]:
         total += 1
-        if slug in finished:
+        if slug in finished_slugs:
             done += 1
         else:
             missing.append(f"Finish the sandbox scenario “{slug}”")
@@ -138,7 +148,8 @@ def evaluate(
         lesson=lesson,
         sections=sections,
         progress=progress,
-        read=read,
+        read=read_kinds,
+        finished=finished_slugs,
         scenario_results=scenario_results,
         done=done,
         total=total,

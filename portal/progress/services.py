@@ -49,7 +49,7 @@ def _check_completion(progress: LessonProgress, at: datetime) -> None:
         lesson,
         list(lesson.sections.filter(is_retired=False)),
         progress,
-        progress.sections_read.all(),
+        [read.kind for read in progress.sections_read.all()],
         list(progress.scenario_results.all()),
     )
     if status.done >= status.total and status.is_started:
@@ -60,13 +60,33 @@ def _check_completion(progress: LessonProgress, at: datetime) -> None:
 
 
 def record_visit(
-    user: User, lesson: Lesson, at: datetime | None = None
+    user: User,
+    lesson: Lesson,
+    at: datetime | None = None,
+    progress: LessonProgress | None = None,
 ) -> LessonProgress:
-    """Note that the learner opened the lesson page."""
+    """Note that the learner opened the lesson page.
+
+    `progress` is the learner's row in the lesson when the caller has already read it.
+    A lesson started before then costs a single UPDATE; only the first visit inserts.
+    """
     at = at or timezone.now()
+    if progress is not None and progress.first_opened_at is not None:
+        # One UPDATE is atomic by itself, and setting the time again is harmless.
+        LessonProgress.objects.filter(pk=progress.pk).update(last_visited_at=at)
+        progress.last_visited_at = at
+        return progress
+
     with transaction.atomic():
-        progress = _progress(user, lesson)
-        if progress.first_opened_at is None:
+        progress, created = LessonProgress.objects.get_or_create(
+            user=user,
+            lesson=lesson,
+            defaults={"first_opened_at": at, "last_visited_at": at},
+        )
+        progress.lesson = lesson
+        if created:
+            _log(user, lesson, Activity.Kind.STARTED, at)
+        elif progress.first_opened_at is None:
             _start(progress, at)
         else:
             progress.last_visited_at = at

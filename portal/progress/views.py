@@ -79,7 +79,9 @@ def mark_lesson_read(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     overview = learner_overview(request.user)
-    assignments = learner_assignments(request.user.pk)
+    assignments = (
+        learner_assignments(request.user.pk) if overview.attends_cohort else []
+    )
     feedback = learner_feedback(request.user) if assignments else []
     context = {"overview": overview, "assignments": assignments, "feedback": feedback}
     return render(request, "progress/dashboard.html", context)

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,9 +39,9 @@ def _learner(request: HttpRequest) -> User:
     return request.user
 
 
-def _quiz(slug: str) -> Quiz:
+def _quiz(slug: str, quizzes: QuerySet[Quiz] | None = None) -> Quiz:
     return get_object_or_404(
-        Quiz.objects.select_related("lesson"),
+        (quizzes if quizzes is not None else Quiz.objects).select_related("lesson"),
         lesson__slug=slug,
         lesson__is_retired=False,
         is_retired=False,
@@ -80,7 +81,8 @@ def _past_attempts(request: HttpRequest, quiz: Quiz) -> list[dict[str, Any]]:
 @require_safe
 @login_required
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    quiz = _quiz(slug)
+    current = Count("questions", filter=Q(questions__is_retired=False))
+    quiz = _quiz(slug, Quiz.objects.annotate(question_count=current))
 
     past = _past_attempts(request, quiz)
     attempts = [row["attempt"] for row in past]
@@ -95,7 +97,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "quiz": quiz,
             "lesson": quiz.lesson,
-            "question_count": quiz.questions.filter(is_retired=False).count(),
+            "question_count": quiz.question_count,  # type: ignore[attr-defined]
             "settings": quiz_settings(quiz),
             "past_attempts": past,
             "in_progress": in_progress,

@@ -97,10 +97,10 @@ def test_the_dashboard_with_assignments_takes_a_fixed_number_of_queries(
     for number in range(1, 4):
         assign(cohort, make_quiz(make_lesson(number), ["single"]), DUE_UTC)
 
-    # Session, user, profile, progress rows, lessons, sections, activity (no progress
-    # rows, so nothing is prefetched); then assignments, attempts, runs, lesson
-    # progress, extensions, overrides, graded answers, graded discussion responses.
-    with django_assert_num_queries(15):
+    # Session, user, lessons, sections, activity, profile with the cohort flag; then
+    # assignments, attempts, runs, lesson progress, extensions, overrides, graded
+    # answers and graded discussion responses.
+    with django_assert_num_queries(14):
         response = learner_client.get("/dashboard/")
 
     assert response.content.count(b'id="assignment-') == 3

@@ -152,3 +152,10 @@ def test_the_lesson_page_query_count_is_pinned(
 
 def test_an_unknown_or_retired_lesson_is_not_found(client: Client) -> None:
     assert client.get("/lessons/no-such-lesson/").status_code == 404
+
+
+def test_the_lesson_page_links_to_its_sandbox_scenario(client: Client) -> None:
+    html = client.get(LESSON_URL).content.decode()
+
+    assert "Practise in the sandbox: The 2 AM checkout incident" in html
+    assert '<a class="button" href="/sandbox/checkout-incident/">' in html

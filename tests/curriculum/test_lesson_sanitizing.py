@@ -42,3 +42,18 @@ def test_hostile_content_renders_harmless(tmp_path: Path, client: Client) -> Non
     assert "onclick=" not in html.replace("&lt;b onclick=", "")
     assert "javascript:" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_callouts_show_on_every_kind_of_section(tmp_path: Path, client: Client) -> None:
+    lesson = HOSTILE.replace(
+        '      - command: kubectl get pods"><script>alert(3)</script>\n',
+        "      - command: kubectl get pods\n    callouts:\n"
+        "      - kind: tip\n        text: Add -n to pick a namespace.\n",
+    )
+    root = write_curriculum(tmp_path / "lessons", {"01-hostile": lesson})
+    call_command("load_curriculum", lessons_dir=root, verbosity=0)
+
+    html = client.get("/lessons/hostile/").content.decode()
+
+    assert '<aside class="callout callout-tip" role="note" aria-label="Tip">' in html
+    assert "Add -n to pick a namespace." in html

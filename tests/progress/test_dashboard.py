@@ -106,9 +106,22 @@ def test_the_query_count_does_not_grow_with_lessons_or_activity(
 ) -> None:
     fill(learner, lessons)
 
-    # Session, user, profile, lessons, their sections, progress rows, their section
-    # reads, their scenario results, recent activity, class assignments.
-    with django_assert_num_queries(10):
+    # Session, user, lessons with the progress rows, their sections flagged read,
+    # the scenario results, recent activity with the profile and the cohort flag.
+    with django_assert_num_queries(6):
         response = learner_client.get("/dashboard/")
 
     assert response.content.count(b"<progress ") == lessons + 1
+
+
+def test_a_learner_with_no_activity_takes_as_many_queries(
+    learner_client: Client, django_assert_num_queries
+) -> None:
+    make_lesson(1)
+
+    # Session, user, lessons, their sections, recent activity (none), then the
+    # profile with the cohort flag; with no progress rows there are no results.
+    with django_assert_num_queries(6):
+        response = learner_client.get("/dashboard/")
+
+    assert b"Nothing yet." in response.content

@@ -3,10 +3,13 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
-from portal.curriculum.models import Lesson
-from portal.progress.models import LessonProgress
-from portal.progress.services import mark_sections_read
+from portal.curriculum.models import Lesson, Section
+from portal.progress.models import Activity, LessonProgress
+from portal.progress.services import mark_sections_read, record_scenario_result
+from portal.sandbox.models import Scenario
+from tests.progress.lessons import make_lesson
 
 
 @pytest.mark.usefixtures("basics")
@@ -51,7 +54,7 @@ def test_a_visit_records_first_opened_and_last_visited(
 def test_the_anonymous_query_count_is_pinned(
     client: Client, django_assert_num_queries
 ) -> None:
-    # The lesson, its sections and its questions.
+    # The sections with their lesson and quiz, the scenarios, the questions.
     with django_assert_num_queries(3):
         client.get("/lessons/basics/")
 
@@ -61,7 +64,53 @@ def test_the_learner_query_count_is_pinned(
 ) -> None:
     learner_client.get("/lessons/basics/")
 
-    # Session and user, the three content queries, then the visit (a savepoint pair
-    # around the read and the update) and the reads and results of the progress row.
-    with django_assert_num_queries(11):
+    # Session and user; the sections with their lesson, quiz, progress row and read
+    # flags; the scenarios, each flagged finished or not; the questions with the
+    # learner's answers; then the visit, a single UPDATE.
+    with django_assert_num_queries(6):
         learner_client.get("/lessons/basics/")
+
+
+def test_the_first_visit_starts_the_lesson_once(
+    learner_client: Client, learner: User, basics: Lesson
+) -> None:
+    learner_client.get("/lessons/basics/")
+    learner_client.get("/lessons/basics/")
+
+    kinds = Activity.objects.filter(user=learner).values_list("kind", flat=True)
+    assert list(kinds) == ["started"]
+
+
+def test_a_lesson_without_current_sections_still_opens(
+    learner_client: Client, learner: User
+) -> None:
+    lesson = make_lesson(1)
+    Section.objects.filter(lesson=lesson).update(is_retired=True)
+
+    response = learner_client.get("/lessons/lesson-1/")
+
+    assert response.status_code == 200
+    assert b"Lesson number 1" in response.content
+    assert LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
+
+
+def test_a_finished_scenario_still_counts_once_it_is_retired(
+    learner_client: Client, learner: User
+) -> None:
+    rule = {"sections": "none", "quiz": "none", "scenarios": ["checkout"]}
+    lesson = make_lesson(1, completion=rule)
+    Scenario.objects.create(
+        lesson=lesson,
+        slug="checkout",
+        title="Checkout is down",
+        data={"summary": "Find out why."},
+        is_retired=True,
+        loaded_at=timezone.now(),
+    )
+    record_scenario_result(learner, lesson, "checkout", score=80)
+
+    response = learner_client.get("/lessons/lesson-1/")
+
+    html = response.content.decode()
+    assert '<progress id="lesson-progress-bar" max="100" value="100">' in html
+    assert "Checkout is down" not in html

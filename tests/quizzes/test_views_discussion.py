@@ -269,7 +269,7 @@ def test_a_grade_outside_zero_to_one_is_refused(
 def test_the_anonymous_query_count_is_pinned(
     client: Client, django_assert_num_queries
 ) -> None:
-    # The lesson with its quiz, its sections and its questions.
+    # The sections with their lesson and quiz, the scenarios, the questions.
     with django_assert_num_queries(3):
         client.get(LESSON_URL)
 
@@ -283,6 +283,6 @@ def test_the_learner_query_count_does_not_grow_with_answers(
     learner_client.get(LESSON_URL)
 
     # Session and user, the three content queries (the learner's answers joined to
-    # the questions), then the progress visit and its reads and results.
-    with django_assert_num_queries(11):
+    # the questions, the progress row and read flags to the sections), then the visit.
+    with django_assert_num_queries(6):
         learner_client.get(LESSON_URL)
