@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import uuid
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 
 from portal.sandbox.engine.scenario import Scenario
 
@@ -26,11 +28,26 @@ AUDIENCE_CHOICES = [
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
+class IndexInput(forms.HiddenInput):
+    """The hidden `index` input, followed by a hidden `token` input that is new each time
+    the form is rendered: a retried or double-clicked post carries the same token, so the
+    run stores its action once."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None):
+        token = uuid.uuid4().hex
+        extra = format_html('<input type="hidden" name="token" value="{}">', token)
+        return super().render(name, value, attrs, renderer) + extra
+
+
 class ActionForm(forms.Form):
-    """A form for one kind of action; `index` is how many actions the page showed."""
+    """A form for one kind of action; `index` is how many actions the page showed and
+    `token` identifies one rendering of the form (see IndexInput)."""
 
     kind = ""
-    index = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    index = forms.IntegerField(min_value=0, required=False, widget=IndexInput)
+    token = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput, strip=True
+    )
 
     def __init__(self, *args: Any, scenario: Scenario, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"id_{self.kind}_%s")
@@ -136,6 +153,16 @@ class StatusForm(ActionForm):
         if value and not TIME.fullmatch(value):
             raise forms.ValidationError("Give a time such as 02:30.")
         return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("audience") == "customer" and not data.get("next_update"):
+            self.add_error(
+                "next_update",
+                "Give the time of the next customer update, e.g. 02:30: customers "
+                "are promised one.",
+            )
+        return data
 
     def text(self) -> str:
         data = self.cleaned_data

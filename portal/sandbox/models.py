@@ -84,6 +84,9 @@ class RunAction(models.Model):
     text = models.TextField()
     # The simulated time the engine stamped on the action (its clock, in seconds).
     at = models.IntegerField()
+    # The token of the form rendering that posted it: a retried post stores nothing.
+    # NULL, not "", so actions without a token never collide in the unique constraint.
+    token = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -91,7 +94,10 @@ class RunAction(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "index"], name="unique_run_action_index"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["run", "token"], name="unique_run_action_token"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -42,6 +42,10 @@ class RunError(Exception):
     """An action that cannot be taken; nothing was stored."""
 
 
+class StalePage(RunError):
+    """The page that posted was out of date; nothing was stored."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one action did: the state after it, the step it added, the state before."""
@@ -112,14 +116,19 @@ def _locked(run: Run) -> Run:
     return locked
 
 
-def add_action(run: Run, text: str, index: int | None = None) -> Outcome:
+def add_action(
+    run: Run, text: str, index: int | None = None, token: str | None = None
+) -> Outcome:
     """Append one action to the run, or raise RunError and store nothing.
 
-    `index` is the number of actions the learner's page showed. When an action at that
-    index with the same text is already stored, the request is a retry or a double submit,
-    and it answers with what the first one did instead of doing it again.
+    `token` identifies the rendering of the form that posted: when an action with it is
+    already stored, the request is a retry or a double submit and it answers with what the
+    first one did, whatever its index. `index` is the number of actions the learner's page
+    showed; a page that is out of date is refused so the learner sees the current state.
+    Without a token, an action at that index with the same text counts as the retry.
     """
     text = text.strip()
+    token = (token or "").strip() or None
     try:
         parse_action(text)
     except ActionError as error:
@@ -130,16 +139,36 @@ def add_action(run: Run, text: str, index: int | None = None) -> Outcome:
         play = scenario_of(run.scenario)
         state = run_state(run)
 
+        keep_token = token
+        if token is not None:
+            stored = run.actions.filter(token=token).values_list("index", flat=True)
+            first = stored.first()
+            if first is not None and (index is None or index <= first):
+                step = state.steps[first]
+                return Outcome(run, state, step, state, duplicate=True)
+            if first is not None:
+                # A page that already showed that action posts again from the same
+                # rendering (htmx keeps the form): a new action, stored without it.
+                keep_token = None
         if index is not None and 0 <= index < run.action_count:
-            stored = run.actions.filter(index=index).values_list("text", flat=True)
-            if stored.first() == text:
+            texts = run.actions.filter(index=index).values_list("text", flat=True)
+            if token is None and texts.first() == text:
                 step = state.steps[index]
                 return Outcome(run, state, step, state, duplicate=True)
+            if token is not None:
+                raise StalePage(
+                    f"This page was out of date: {run.action_count - index} action(s) "
+                    "were taken since it loaded, so nothing was done. The page now shows "
+                    "the current state; try again if it still makes sense."
+                )
 
         action = next_action(state, text)
-        after = apply(play, state, action)
+        try:
+            after = apply(play, state, action)
+        except ActionError as error:
+            raise RunError(str(error)) from None
         RunAction.objects.create(
-            run=run, index=run.action_count, text=text, at=action.at
+            run=run, index=run.action_count, text=text, at=action.at, token=keep_token
         )
         run.action_count += 1
         run.save(update_fields=["action_count"])

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
 from portal.sandbox import charts, services
@@ -96,7 +96,9 @@ def _forms(play: Play, state: RunState, count: int) -> dict[str, Any]:
 
 
 def _next_update(play: Play, state: RunState) -> str:
-    return play.clock.hhmm(state.clock + play.status_cadence_minutes * 60)
+    """HH:MM, without the day the clock shows after midnight: the form asks for HH:MM."""
+    due = state.clock + play.status_cadence_minutes * 60
+    return play.clock.at(due).strftime("%H:%M")
 
 
 def _live_context(run: Run, play: Play, state: RunState) -> dict[str, Any]:
@@ -149,7 +151,18 @@ def run_action(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
         error = error_text(form) if form is not None else "Choose an action."
         return _rejected(request, run, error)
     try:
-        outcome = services.add_action(run, form.text(), form.cleaned_data.get("index"))
+        outcome = services.add_action(
+            run,
+            form.text(),
+            form.cleaned_data.get("index"),
+            form.cleaned_data.get("token"),
+        )
+    except services.StalePage as error:
+        # Show the current state: htmx reloads the whole page, a plain post redirects.
+        messages.warning(request, str(error))
+        if request.htmx:
+            return HttpResponseClientRefresh()
+        return redirect(reverse("sandbox:run", args=[run.pk]) + "#terminal")
     except services.RunError as error:
         return _rejected(request, run, str(error))
 
@@ -232,7 +245,9 @@ def run_debrief(request: HttpRequest, run_id: int) -> HttpResponse:
             "times": [_time_row(play, t) for t in result.times],
             "cadence": {
                 "share": result.cadence_share,
-                "longest_gap_minutes": result.longest_gap // 60,
+                "longest_gap_minutes": result.longest_gap // 60
+                if result.longest_gap is not None
+                else None,
             },
             "items": {item.id: item for item in result.items},
             "penalties": result.penalties,

@@ -49,11 +49,14 @@ LINES = [
 
 
 def _stamp(lines: list[str], seed: int) -> list[Action]:
-    """Turn lines into actions stamped with the time each one would start at."""
+    """Turn lines into actions stamped with the time each one would start at; a run ends
+    when the incident is resolved, so the lines after that are dropped."""
     scenario = checkout()
     state = new_run(scenario, seed)
     actions = []
     for line in lines:
+        if state.resolved_at is not None:
+            break
         action = next_action(state, line)
         actions.append(action)
         state = apply(scenario, state, action)

@@ -145,12 +145,13 @@ def test_resolving_finishes_the_run_and_records_the_score(
 
 
 def test_a_finished_run_takes_no_more_actions(run: Run) -> None:
+    services.add_action(run, "declare")
     services.add_action(run, "resolve")
 
     with pytest.raises(services.RunError, match="finished"):
         services.add_action(run, "ack")
 
-    assert RunAction.objects.filter(run=run).count() == 1
+    assert RunAction.objects.filter(run=run).count() == 2
 
 
 def test_ending_a_run_scores_it_where_it_stands(run: Run, learner: User) -> None:

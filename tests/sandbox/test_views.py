@@ -325,8 +325,10 @@ def test_the_action_query_count_does_not_grow(
 def test_resolving_sends_htmx_and_plain_posts_to_the_debrief(
     learner_client: Client, run: Run, scenario: Scenario, learner: User
 ) -> None:
+    services.add_action(run, "declare")
     htmx = learner_client.post(f"/runs/{run.pk}/actions/", {"kind": "resolve"}, **HTMX)
     second = services.start_or_resume(learner, scenario)
+    services.add_action(second, "declare")
     plain = learner_client.post(f"/runs/{second.pk}/actions/", {"kind": "resolve"})
 
     assert htmx["HX-Redirect"] == f"/runs/{run.pk}/debrief/"
@@ -376,7 +378,7 @@ def test_the_debrief_shows_every_measure_with_its_timestamps(
     assert "Time to restore (MTTR as mean time to restore)" in html
     assert "Time to resolve (MTTR as mean time to resolve)" in html
     assert "MTTR" in html and "Both are shown" in html
-    assert "windows from the page to the resolution had a customer update" in html
+    assert "windows from the declaration to the resolution had one" in html
     assert "Expected for this impact: SEV2" in html
     assert "Evidence before acting" in html
     assert "Decisions and their alternatives" in html

@@ -63,6 +63,11 @@ class Parsed:
 
 
 def _duration(word: str, what: str) -> int:
+    if word.strip().isdigit():
+        raise ActionError(
+            f"{what}: give the duration a unit (s, m or h), e.g. {word.strip()}m for "
+            f"{word.strip()} minutes, got {word!r}"
+        )
     seconds = parse_duration(word)
     if seconds is None or seconds <= 0:
         raise ActionError(

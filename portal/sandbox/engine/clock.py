@@ -22,11 +22,16 @@ class Clock:
     def at(self, t: int) -> datetime:
         return self.origin + timedelta(seconds=t)
 
+    def _day(self, t: int) -> str:
+        """`Day 2 ` once the run has gone past midnight, so a time never repeats."""
+        days = (self.at(t).date() - self.origin.date()).days
+        return f"Day {days + 1} " if days > 0 else ""
+
     def hhmmss(self, t: int) -> str:
-        return self.at(t).strftime("%H:%M:%S")
+        return self._day(t) + self.at(t).strftime("%H:%M:%S")
 
     def hhmm(self, t: int) -> str:
-        return self.at(t).strftime("%H:%M")
+        return self._day(t) + self.at(t).strftime("%H:%M")
 
     def rfc1123(self, t: int) -> str:
         """Format a time like `kubectl describe` does: Thu, 14 Mar 2024 01:52:14 +0000."""

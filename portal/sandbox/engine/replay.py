@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from . import incident
-from .actions import Action, Parsed, parse_action
+from .actions import Action, ActionError, Parsed, parse_action
 from .cluster import ClusterState, initial_state
 from .kubectl import run as run_kubectl
 from .pitfalls import detect
 from .scenario import Scenario
+
+MAX_RUN_SECONDS = 24 * 3600  # the longest simulated run, from the page
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,18 @@ def apply(scenario: Scenario, state: RunState, action: Action) -> RunState:
             f"{scenario.clock.hhmmss(state.clock)}"
         )
     parsed = parse_action(action.text)
+    if state.resolved_at is not None:
+        raise ActionError(
+            f"The incident was resolved at {scenario.clock.hhmmss(state.resolved_at)} "
+            "and the run is finished: no further actions are accepted."
+        )
+    limit = MAX_RUN_SECONDS
+    ends = action.at + (parsed.seconds if parsed.kind == "wait" else 0)
+    if action.at >= limit or ends > limit:
+        raise ActionError(
+            f"A run lasts at most {limit // 3600}h of simulated time (until "
+            f"{scenario.clock.hhmmss(limit)}); resolve the incident or end the run."
+        )
     state = replace(state, clock=action.at)
     if parsed.kind == "kubectl":
         return _kubectl(scenario, state, action)
@@ -160,14 +174,17 @@ def _ack(scenario: Scenario, state: RunState, p: Parsed) -> Outcome:
 
 
 def _escalate(scenario: Scenario, state: RunState, p: Parsed) -> Outcome:
-    levels = scenario.escalation.levels
-    level = incident.current_level(scenario, state, state.clock)
-    if level >= len(levels) and scenario.escalation.repeats == 0:
-        return "Already at the last escalation level."
-    target = levels[level % len(levels)]
-    names = ", ".join(_name(scenario, t) for t in target.targets)
     new = replace(state, escalations=(*state.escalations, state.clock))
-    return new, f"Escalated to level {level % len(levels) + 1}: paging {names}."
+    before = incident.notifications(scenario, state, state.clock)
+    after = incident.notifications(scenario, new, state.clock)
+    paged = [n for n in after if n not in before and n.reason == "manual escalation"]
+    if not paged:
+        return (
+            f"The escalation policy {scenario.escalation.name!r} has no further level: "
+            "everyone on it has already been paged. Page someone by name instead."
+        )
+    names = ", ".join(_name(scenario, n.person) for n in paged)
+    return new, f"Escalated to level {paged[0].level}: paging {names}."
 
 
 def _page(scenario: Scenario, state: RunState, p: Parsed) -> Outcome:
@@ -285,15 +302,20 @@ def _investigate(scenario: Scenario, state: RunState, p: Parsed) -> Outcome:
     )
 
 
+DECLARE_FIRST = "Declare the incident first: only a declared incident can be {}."
+
+
 def _mitigated(scenario: Scenario, state: RunState, p: Parsed) -> Outcome:
+    if state.declared_at is None:
+        return DECLARE_FIRST.format("marked mitigated")
     if state.mitigated_at is not None:
         return "Already marked mitigated."
     return replace(state, mitigated_at=state.clock), "Incident marked mitigated."
 
 
 def _resolve(scenario: Scenario, state: RunState, p: Parsed) -> Outcome:
-    if state.resolved_at is not None:
-        return "Already resolved."
+    if state.declared_at is None:
+        return DECLARE_FIRST.format("resolved")
     return replace(state, resolved_at=state.clock), "Incident resolved."
 
 

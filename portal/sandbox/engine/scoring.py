@@ -15,7 +15,7 @@ from .replay import ClusterChange, RunState
 from .scenario import Mitigation, RubricItem, Scenario
 
 HISTORY = 30 * 60  # how far before the page to look for the start of customer impact
-QUIET = 10 * 60  # minutes without impact before service counts as restored
+LOOKAHEAD = 10 * 60  # how far past the end the metrics must stay below the impact line
 CLUSTER_CHANGES = ("rollback", "restart", "scale", "set_image")
 
 
@@ -60,20 +60,28 @@ class Score:
     impact: Impact
     evidence: tuple[tuple[str, int | None], ...]
     cadence_share: float
-    longest_gap: int
+    longest_gap: int | None
 
 
 def impact(scenario: Scenario, state: RunState) -> Impact:
-    """Find when customers started being hurt and whether (and when) that ended."""
+    """Find when customers started being hurt and whether (and when) that ended.
+
+    Impact ends at the close of the last minute whose metrics crossed the impact line. The
+    metrics are a function of the cluster, so they are followed for LOOKAHEAD past the
+    resolution (or the end of the run) with nothing more done: a crash loop that only
+    looks healthy between two crashes is still impact, and a fix made before resolving
+    counts at once, without the learner having to wait after it.
+    """
+    until = state.resolved_at if state.resolved_at is not None else state.clock
     points = metrics.series(
-        scenario, state.cluster, state.traffic, -HISTORY, state.clock
+        scenario, state.cluster, state.traffic, -HISTORY, until + LOOKAHEAD
     )
     hurt = [p.t for p in points if metrics.impacted(scenario, p)]
     if not hurt:
         return Impact(None, None)
-    start, last = hurt[0], hurt[-1] + 60
-    if state.clock - last >= QUIET:
-        return Impact(start, last)
+    start, end = hurt[0], hurt[-1] + 60
+    if end <= until:
+        return Impact(start, end)
     return Impact(start, None)
 
 
@@ -133,8 +141,10 @@ def time_metrics(
         TimeMetric("time_to_restore", "Time to restore (MTTR as mean time to restore)",
                    "From the first minute customers were affected (error rate above "
                    f"{scenario.metrics.impact_error_rate:.0%} or p99 above "
-                   f"{scenario.metrics.impact_p99_ms}ms) to the start of {QUIET // 60} "
-                   "minutes without impact, measured from the metrics, not from what "
+                   f"{scenario.metrics.impact_p99_ms}ms) to the end of the last affected "
+                   "minute, after which the metrics stayed below those lines (followed "
+                   f"{LOOKAHEAD // 60} minutes past the resolution or the end of the run "
+                   "with nothing more done); measured from the metrics, not from what "
                    "anyone declared.",
                    "customer impact began", hurt.start, "customer impact ended", hurt.end),
         TimeMetric("time_to_resolve", "Time to resolve (MTTR as mean time to resolve)",
@@ -144,9 +154,16 @@ def time_metrics(
     )  # fmt: skip
 
 
-def cadence(scenario: Scenario, state: RunState) -> tuple[float, int, int]:
-    """Return (share of windows with a customer update, longest gap, window count)."""
-    start = incident.PAGED_AT  # customers are affected from the page, declared or not
+def cadence(scenario: Scenario, state: RunState) -> tuple[float, int | None, int]:
+    """Return (share of windows with a customer update, longest gap, window count).
+
+    The same rule as the status page: windows of the scenario's cadence run from the
+    declaration to the resolution (or the end of the run). Without a declaration there
+    are no windows and the share is 0; the longest gap is None without any update.
+    """
+    if state.declared_at is None:
+        return 0.0, None, 0
+    start = state.declared_at
     end = state.resolved_at if state.resolved_at is not None else state.clock
     window = scenario.status_cadence_minutes * 60
     updates = [
@@ -156,12 +173,10 @@ def cadence(scenario: Scenario, state: RunState) -> tuple[float, int, int]:
     ]
     count = max(1, -(-(end - start) // window))
     covered = {min(count - 1, (at - start) // window) for at in updates}
+    if not updates:
+        return 0.0, None, count
     marks = [start, *updates, end]
-    gap = (
-        max(b - a for a, b in zip(marks, marks[1:], strict=False))
-        if len(marks) > 1
-        else 0
-    )
+    gap = max(b - a for a, b in zip(marks, marks[1:], strict=False))
     return len(covered) / count, gap, count
 
 
@@ -225,13 +240,18 @@ def _rubric(scenario, state, item, times, seen, share, gap, windows, hurt):
     clock = scenario.clock
     if item.id == "acknowledge":
         seconds = times["time_to_acknowledge"].seconds
-        return _linear(seconds, item), _took(seconds, "acknowledged")
+        return _linear(seconds, item), _took(
+            seconds, "acknowledged", "the page was never acknowledged"
+        )
     if item.id == "declare":
         seconds = times["time_to_declare"].seconds
-        return _linear(seconds, item), _took(seconds, "declared")
+        return _linear(seconds, item), _took(
+            seconds, "declared", "the incident was never declared"
+        )
     if item.id == "commander":
         seconds = times["time_to_commander"].seconds
-        return _linear(seconds, item), _took(seconds, "commander named")
+        return _linear(seconds, item), _took(seconds, "commander named",
+                                             "no incident commander was named")  # fmt: skip
     if item.id == "severity":
         return _severity(scenario, state, item)
     if item.id == "roles":
@@ -241,8 +261,7 @@ def _rubric(scenario, state, item, times, seen, share, gap, windows, hurt):
             missing
         ) if missing else "all filled"
     if item.id == "status_cadence":
-        return share, (f"{share:.0%} of {windows} fifteen-minute windows had a customer "
-                       f"update; longest gap {gap // 60}m")  # fmt: skip
+        return share, _cadence_note(scenario, state, share, gap, windows)
     if item.id == "evidence":
         return _evidence(scenario, state, seen)
     if item.id == "mitigation":
@@ -263,12 +282,30 @@ def _rubric(scenario, state, item, times, seen, share, gap, windows, hurt):
     return 0.0, "unknown rubric item"
 
 
-def _took(seconds: int | None, what: str) -> str:
-    return (
-        f"{what} after {seconds // 60}m{seconds % 60:02d}s"
-        if seconds is not None
-        else f"never {what}"
+def _took(seconds: int | None, what: str, never: str) -> str:
+    if seconds is None:
+        return never
+    return f"{what} after {seconds // 60}m{seconds % 60:02d}s"
+
+
+def _cadence_note(
+    scenario: Scenario, state: RunState, share: float, gap: int | None, windows: int
+) -> str:
+    minutes = scenario.status_cadence_minutes
+    if state.declared_at is None:
+        return (
+            "the incident was never declared; customer updates are due every "
+            f"{minutes} minutes from the declaration"
+        )
+    rule = (
+        f"{windows} window{'s' if windows != 1 else ''} of {minutes} minutes from the "
+        "declaration at "
+        f"{scenario.clock.hhmmss(state.declared_at)} to the "
+        f"{'resolution' if state.resolved_at is not None else 'end of the run'}"
     )
+    if gap is None:
+        return f"no customer update was posted in the {rule}"
+    return f"{share:.0%} of the {rule} had a customer update; longest gap {gap // 60}m"
 
 
 def _severity(

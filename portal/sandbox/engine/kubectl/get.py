@@ -145,6 +145,22 @@ def _field_filter(cmd: Command, kind: str) -> Callable[[dict[str, str]], bool]:
     return keep
 
 
+def _phase_filter(cmd: Command) -> Callable[[dict[str, str]], bool] | None:
+    """The status.phase terms of the field selector alone, or None when it has none."""
+    text = cmd.flag("field-selector") or ""
+    terms = []
+    for term in text.split(","):
+        negate = "!=" in term
+        key, _, value = term.replace("!=", "=").replace("==", "=").partition("=")
+        if key.strip() == "status.phase":
+            terms.append((value, negate))
+    if not terms:
+        return None
+    return lambda fields: all(
+        (fields.get("status.phase") == v) != neg for v, neg in terms
+    )
+
+
 def _rows(ctx: Context, cmd: Command, kind: str, out: Output) -> list[Row]:
     """Return rows as (name, namespace, cells, object, labels, observations)."""
     scope = _scope(cmd, kind)
@@ -159,13 +175,21 @@ def _rows(ctx: Context, cmd: Command, kind: str, out: Output) -> list[Row]:
         "events": _event_rows,
         "namespaces": _namespace_rows,
     }[kind]
+    phase = _phase_filter(cmd) if kind == "pods" else None
     rows = []
     for row, fields in builder(ctx, cmd, scope):
-        if matches_labels(selector, row[4]) and keep(fields):
+        labelled = matches_labels(selector, row[4])
+        if labelled and keep(fields):
             rows.append(row)
-        elif kind == "pods" and (
-            fields.get("display") != "Running" or fields.get("sort:restarts") != "0"
+        elif (
+            phase is not None
+            and labelled
+            and not phase(fields)
+            and (
+                fields.get("display") != "Running" or fields.get("sort:restarts") != "0"
+            )
         ):
+            # Only a status.phase selector hides crash-looping pods: they are Running.
             out.seen.add("pitfall:phase-selector")
     if kind == "pods" and scope == "default" and not rows and not cmd.args[1:]:
         out.seen.add("pitfall:default-namespace")

@@ -90,6 +90,25 @@ class Command:
         return self.has("all-namespaces")
 
 
+SHELL_SYNTAX = (
+    "error: pipes, redirection and other shell syntax (|, >, <, ;, &&, # comments) are "
+    "not available in this terminal; run one kubectl command at a time and read its "
+    "output here."
+)
+
+
+def _shell_syntax(line: str) -> bool:
+    """True when the line uses shell syntax outside quotes: a pipe, a redirection, a
+    command separator or a comment."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars="|&;<>")
+    lexer.commenters = ""
+    lexer.whitespace_split = True
+    tokens = list(lexer)
+    if any(token and set(token) <= set("|&;<>") for token in tokens):
+        return True
+    return any(token.startswith("#") for token in shlex.split(line))
+
+
 def _help_hint(verb: str) -> str:
     return f"See 'kubectl {verb} --help' for usage."
 
@@ -100,6 +119,8 @@ def parse(line: str) -> Command:
         words = shlex.split(line)
     except ValueError as error:
         raise KubectlError(f"error: {error}") from None
+    if _shell_syntax(line):
+        raise KubectlError(SHELL_SYNTAX)
     if words and words[0] == "kubectl":
         words = words[1:]
     namespace_flags: dict[str, str | None] = {"namespace": None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from portal.sandbox.engine.clock import human_duration
@@ -59,6 +60,9 @@ class Context:
         return human_duration(self.t - since)
 
 
+ALL_CATEGORY = ("pods", "services", "deployments", "replicasets")
+
+
 def resolve(word: str) -> str:
     """Turn `po`, `deployment.apps` or `Pods` into a canonical resource name."""
     lowered = word.lower()
@@ -102,7 +106,11 @@ def targets(cmd: Command, verb: str) -> list[tuple[str, str | None]]:
             "resource/<resource_name>' instead of 'kubectl get resource "
             "resource/<resource_name>'"
         )
-    kinds = [resolve(k) for k in args[0].split(",") if k]
+    kinds = []
+    for word in (k for k in args[0].split(",") if k):
+        # `get all` lists kubectl's "all" category: pods, services, deployments, replicasets.
+        kinds += list(ALL_CATEGORY) if word.lower() == "all" else [resolve(word)]
+    kinds = list(dict.fromkeys(kinds))
     if len(args) == 1:
         return [(kind, None) for kind in kinds]
     if len(kinds) > 1:
@@ -263,14 +271,43 @@ def selector_text(labels: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -
     return ",".join(f"{k}={v}" for k, v in labels) or "<none>"
 
 
+_SET_TERM = re.compile(r"\s*([A-Za-z0-9./_-]+)\s+(in|notin)\s+\(([^()]*)\)\s*")
+
+
+def _selector_terms(selector: str) -> list[str]:
+    """Split a selector at the commas that are not inside a set: `a in (x,y),b=c`."""
+    terms, depth, current = [], 0, ""
+    for char in selector:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if char == "," and depth == 0:
+            terms.append(current)
+            current = ""
+        else:
+            current += char
+    terms.append(current)
+    return terms
+
+
 def matches_labels(selector: str | None, labels: list[tuple[str, str]]) -> bool:
-    """Apply an equality-based label selector: `a=b`, `a==b`, `a!=b`, `a`, `!a`."""
+    """Apply a label selector: `a=b`, `a==b`, `a!=b`, `a`, `!a`, `a in (x,y)` and
+    `a notin (x,y)`."""
     if not selector:
         return True
     have = dict(labels)
-    for term in selector.split(","):
+    for term in _selector_terms(selector):
         term = term.strip()
-        if "!=" in term:
+        match = _SET_TERM.fullmatch(term)
+        if match:
+            key, op = match.group(1), match.group(2)
+            values = {v.strip() for v in match.group(3).split(",") if v.strip()}
+            if op == "in" and have.get(key) not in values:
+                return False
+            if op == "notin" and have.get(key) in values:
+                return False
+        elif "!=" in term:
             key, value = term.split("!=", 1)
             if have.get(key.strip()) == value.strip():
                 return False
@@ -289,7 +326,14 @@ def matches_labels(selector: str | None, labels: list[tuple[str, str]]) -> bool:
 def check_selector(selector: str | None) -> None:
     if selector is None:
         return
-    for term in selector.split(","):
+    for term in _selector_terms(selector):
+        if _SET_TERM.fullmatch(term):
+            continue
+        if "(" in term or ")" in term:
+            raise KubectlError(
+                f"error: unable to parse requirement: found '{term.strip()}', "
+                "expected: in, notin, =, ==, !=, gt, lt"
+            )
         key = term.replace("!=", "=").replace("==", "=").split("=")[0].strip("! ")
         if not key or " " in key:
             raise KubectlError(

@@ -24,7 +24,8 @@ from portal.sandbox.engine.scoring import as_dict, score
 from portal.sandbox.engine.view import pager
 
 EPILOG = f"""\
-The script holds one action a line; each runs at the simulated time the previous one
+The script holds one action a line, in UTF-8; durations need a unit (30s, 5m, 1h), so
+`wait 5` is refused; each runs at the simulated time the previous one
 left the clock at (the run starts at 02:00, the moment of the page). Actions:
 
 {VOCABULARY}
@@ -63,9 +64,10 @@ class Command(BaseCommand):
         scenario = _load(options["slug"])
         script = Path(options["script"])
         try:
-            lines = script.read_text(encoding="utf-8").splitlines()
+            data = script.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {script}: {error}") from error
+        lines = _decode(script, data)
 
         numbered = []
         for number, raw in enumerate(lines, start=1):
@@ -81,7 +83,10 @@ class Command(BaseCommand):
         state = new_run(scenario, options["seed"])
         transcript = []
         for number, line in numbered:
-            state = apply(scenario, state, next_action(state, line))
+            try:
+                state = apply(scenario, state, next_action(state, line))
+            except ActionError as error:
+                raise CommandError(f"{script}:{number}: {error}") from error
             step = state.steps[-1]
             transcript.append({
                 "line": number, "at": scenario.clock.hhmmss(step.at), "action": line,
@@ -99,6 +104,20 @@ class Command(BaseCommand):
             "debrief": debrief(scenario, state),
         }
         self.stdout.write(json.dumps(result, indent=2))
+
+
+def _decode(script: Path, data: bytes) -> list[str]:
+    """The script's lines, or a CommandError naming the first line that is not UTF-8."""
+    lines = []
+    for number, raw in enumerate(data.splitlines(), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise CommandError(
+                f"{script}:{number}: not UTF-8 text (byte {raw[error.start]:#04x} at "
+                f"column {error.start + 1}); save the script as UTF-8"
+            ) from None
+    return lines
 
 
 def _load(slug: str) -> Scenario:
