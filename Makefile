@@ -76,6 +76,20 @@ with psycopg.connect(
 endef
 export ENSURE_DATABASE
 
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@ $(RUN_STAMP)
+
+## bench: data at scale on PostgreSQL (database incident_academy_bench, reset each run;
+## Redis database 13), query counts, server times, throughput, load and a killed worker.
+## Prints one table and writes var/bench/<timestamp>.txt and .json.
+## BENCH_LOAD_SECONDS=60 shortens the load (default 300).
+bench: $(BENCH_STAMP) | var
+	@command -v wrk >/dev/null || echo "bench: wrk not found (apt-get install wrk); throughput falls back to a Python client"
+	$(BIN)/python -m bench.run
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
