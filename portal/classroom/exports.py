@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -43,7 +44,10 @@ def csv_response(
 
 
 def _number(value: float | None) -> float | str:
-    return "" if value is None else round(value, 2)
+    """Two decimals, rounded half away from zero (66.665 gives 66.67)."""
+    if value is None:
+        return ""
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def grades_csv(cohort: Cohort, matrix: Matrix) -> HttpResponse:
@@ -98,7 +102,6 @@ def responses_csv(cohort: Cohort) -> HttpResponse:
             "question",
             "version",
             "graded_version",
-            "instructor_grade",
         )
         .order_by("attempt__user__username", "attempt__quiz_id", "attempt__number")
     )
@@ -148,10 +151,8 @@ def _stamp(moment: Any) -> str:
 def _answer_row(names: dict[int, Any], answer: Answer) -> list[Any]:
     attempt = answer.attempt
     learner = names[attempt.user_id]
+    # An instructor's mark of an open answer is on the answer (apply_manual_mark).
     points = answer.points
-    grade = getattr(answer, "instructor_grade", None)
-    if grade is not None:
-        points = grade.points
     key_version = answer.graded_version or answer.version
     return [
         learner.name,

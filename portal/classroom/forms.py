@@ -63,7 +63,13 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class AssignmentForm(forms.Form):
     """What to assign and when; times are read in the active (the cohort's) time zone."""
 
-    target = forms.ChoiceField(label="What to assign")
+    target = forms.ChoiceField(
+        label="What to assign",
+        help_text=(
+            "Each activity can be assigned once per class. Changing what an existing "
+            "assignment points to deletes its extensions and score overrides."
+        ),
+    )
     opens_at = forms.DateTimeField(
         label="Opens at", widget=LocalDateTimeInput(), input_formats=[LOCAL_INPUT]
     )

@@ -63,6 +63,8 @@ class Cell:
     extra_attempts: int = 0
     computed_score: float | None = None
     overridden: bool = False
+    # The score is from work submitted after the due time (there was none on time).
+    late_score: bool = False
 
     @property
     def label(self) -> str:
@@ -80,7 +82,8 @@ class Row:
 
     @property
     def done(self) -> int:
-        return sum(1 for cell in self.cells if cell.finished_at is not None)
+        """Done on time (or overridden); late work is counted in `late` only."""
+        return sum(1 for cell in self.cells if cell.state == DONE)
 
     @property
     def late(self) -> int:
@@ -159,58 +162,108 @@ def _percent(score: float | None, max_score: float) -> float | None:
     return round(100 * score / max_score, 1)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What counts of a learner's work on an assignment, by the assignment's window.
+
+    Work submitted before the assignment opened does not count. The score is the one
+    that counts among the work submitted on time (opening to the learner's due time);
+    if there is only late work, it is the one that counts among the late work.
+    """
+
+    started: bool = False
+    score: float | None = None
+    finished_at: datetime | None = None
+    late: bool = False
+
+
+def _windowed(
+    rows: list[tuple[Any, ...]],
+    when: int,
+    opens_at: datetime,
+    due_at: datetime,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Split finished rows, by their time at index `when`, into on-time and late."""
+    counted = [row for row in rows if row[when] >= opens_at]
+    on_time = [row for row in counted if row[when] <= due_at]
+    late = [row for row in counted if row[when] > due_at]
+    return on_time, late
+
+
 def _quiz_progress(
-    quiz: Quiz, rows: list[tuple[Any, ...]]
-) -> tuple[bool, float | None, datetime | None]:
-    """Whether started, the counting score in percent and the first submission time."""
-    submitted = [row for row in rows if row[2] == Attempt.State.SUBMITTED]
-    if not submitted:
-        return bool(rows), None, None
+    quiz: Quiz, rows: list[tuple[Any, ...]], opens_at: datetime, due_at: datetime
+) -> Progress:
+    submitted = [
+        row for row in rows if row[2] == Attempt.State.SUBMITTED and row[6] is not None
+    ]
+    in_progress = any(row[2] == Attempt.State.IN_PROGRESS for row in rows)
+    on_time, late = _windowed(submitted, 6, opens_at, due_at)
+    chosen = on_time or late
+    if not chosen:
+        return Progress(started=in_progress)
     if quiz.grading == Quiz.Grading.LAST:
-        counting = max(submitted, key=lambda row: row[3])
+        counting = max(chosen, key=lambda row: row[3])
     else:
-        counting = max(
-            submitted, key=lambda row: (_percent(row[4], row[5]) or 0, -row[3])
-        )
-    first = min(row[6] for row in submitted)
-    return True, _percent(counting[4], counting[5]), first
+        counting = max(chosen, key=lambda row: (_percent(row[4], row[5]) or 0, -row[3]))
+    return Progress(
+        started=True,
+        score=_percent(counting[4], counting[5]),
+        finished_at=min(row[6] for row in chosen),
+        late=not on_time,
+    )
 
 
 def _run_progress(
-    rows: list[tuple[Any, ...]],
-) -> tuple[bool, float | None, datetime | None]:
+    rows: list[tuple[Any, ...]], opens_at: datetime, due_at: datetime
+) -> Progress:
     finished = [row for row in rows if row[2] == Run.State.FINISHED and row[4]]
-    if not finished:
-        return bool(rows), None, None
-    best = max((row[3] for row in finished if row[3] is not None), default=None)
-    return True, best, min(row[4] for row in finished)
+    active = any(row[2] != Run.State.FINISHED for row in rows)
+    on_time, late = _windowed(finished, 4, opens_at, due_at)
+    chosen = on_time or late
+    if not chosen:
+        return Progress(started=active)
+    best = max((row[3] for row in chosen if row[3] is not None), default=None)
+    return Progress(
+        started=True,
+        score=best,
+        finished_at=min(row[4] for row in chosen),
+        late=not on_time,
+    )
 
 
 def cell_for(assignment: Assignment, user_id: int, facts: Facts, now: datetime) -> Cell:
-    """The state of one learner on one assignment at `now`."""
+    """The state of one learner on one assignment at `now`.
+
+    An overridden cell shows the override's score and counts as done.
+    """
     key = (assignment.pk, user_id)
     extension = facts.extensions.get(key)
     due_at = assignment.due_at
     if extension is not None:
         due_at += timedelta(minutes=extension.extra_minutes)
 
-    started, score, finished_at = False, None, None
+    progress = Progress()
     if assignment.kind == Assignment.Kind.QUIZ and assignment.quiz is not None:
         rows = facts.attempts.get((user_id, assignment.quiz.pk), [])
-        started, score, finished_at = _quiz_progress(assignment.quiz, rows)
+        progress = _quiz_progress(assignment.quiz, rows, assignment.opens_at, due_at)
     elif assignment.kind == Assignment.Kind.SCENARIO:
         rows = facts.runs.get((user_id, assignment.scenario_id or 0), [])
-        started, score, finished_at = _run_progress(rows)
+        progress = _run_progress(rows, assignment.opens_at, due_at)
     else:
         lesson = facts.lessons.get((user_id, assignment.lesson_id or 0))
         if lesson is not None:
-            started, finished_at = lesson[2] is not None, lesson[3]
+            progress = Progress(
+                started=lesson[2] is not None,
+                finished_at=lesson[3],
+                late=lesson[3] is not None and lesson[3] > due_at,
+            )
 
+    finished_at = progress.finished_at
     if finished_at is not None:
-        state = DONE if finished_at <= due_at else LATE
+        state = LATE if progress.late else DONE
     elif now > due_at:
         state = LATE
-    elif started:
+    elif progress.started:
         state = IN_PROGRESS
     else:
         state = NOT_STARTED
@@ -219,9 +272,10 @@ def cell_for(assignment: Assignment, user_id: int, facts: Facts, now: datetime) 
         assignment=assignment,
         state=state,
         due_at=due_at,
-        score=score,
-        computed_score=score,
+        score=progress.score,
+        computed_score=progress.score,
         finished_at=finished_at,
+        late_score=progress.late and progress.score is not None,
     )
     if extension is not None:
         cell.extra_minutes = extension.extra_minutes
@@ -229,6 +283,8 @@ def cell_for(assignment: Assignment, user_id: int, facts: Facts, now: datetime) 
     if key in facts.overrides:
         cell.score = facts.overrides[key]
         cell.overridden = True
+        cell.state = DONE
+        cell.late_score = False
     return cell
 
 
@@ -375,6 +431,10 @@ def learner_feedback(user: User) -> list[Feedback]:
     responses = DiscussionResponse.objects.filter(
         user=user, graded_at__isnull=False
     ).select_related("question__lesson")
+    # Re-grades add rows; only the newest grade of each answer is the learner's mark.
+    newest: dict[int, ResponseGrade] = {}
+    for grade in grades:
+        newest.setdefault(grade.answer_id, grade)
     items = [
         Feedback(
             at=grade.graded_at,
@@ -384,7 +444,7 @@ def learner_feedback(user: User) -> list[Feedback]:
             text=grade.feedback,
             url=grade.answer.attempt.get_absolute_url(),
         )
-        for grade in grades
+        for grade in newest.values()
     ]
     items += [
         Feedback(

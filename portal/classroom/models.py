@@ -84,6 +84,8 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         LEARNER = "learner", "Learner"
         INSTRUCTOR = "instructor", "Instructor"
+        # A removed learner kept out: joining with the code or the link is refused.
+        BLOCKED = "blocked", "Blocked"
 
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="memberships"
@@ -162,6 +164,22 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(due_at__gt=models.F("opens_at")),
                 name="assignment_due_after_opening",
+            ),
+            # One activity is assigned at most once per cohort.
+            models.UniqueConstraint(
+                fields=["cohort", "lesson"],
+                condition=models.Q(lesson__isnull=False),
+                name="unique_lesson_per_cohort",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "quiz"],
+                condition=models.Q(quiz__isnull=False),
+                name="unique_quiz_per_cohort",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "scenario"],
+                condition=models.Q(scenario__isnull=False),
+                name="unique_scenario_per_cohort",
             ),
         ]
 
@@ -265,14 +283,15 @@ class ScoreOverride(models.Model):
 
 
 class ResponseGrade(models.Model):
-    """An instructor's mark and feedback on an open quiz answer.
+    """An instructor's mark and feedback on an open quiz answer: the audit record.
 
-    Kept apart from the answer itself because a quiz regrade recomputes every answer's
-    automatic fields and would erase a hand-given mark.
+    The mark itself is written onto the answer (and its attempt's score) by
+    `portal.quizzes.attempts.apply_manual_mark`; these rows record who graded what and
+    when. A re-grade adds a row and never edits one: the newest row is the current mark.
     """
 
-    answer = models.OneToOneField(
-        Answer, on_delete=models.CASCADE, related_name="instructor_grade"
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="instructor_grades"
     )
     points = models.FloatField()
     feedback = models.TextField(blank=True)
@@ -283,6 +302,9 @@ class ResponseGrade(models.Model):
         related_name="+",
     )
     graded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-graded_at", "-pk"]
 
     def __str__(self) -> str:
         return f"grade of answer {self.answer_id}: {self.points}"

@@ -45,7 +45,10 @@ def create_cohort(instructor: User, name: str, time_zone: str) -> Cohort:
 
 
 def join_cohort(user: User, cohort: Cohort) -> tuple[Membership, bool]:
-    """Add the user as a learner; an existing membership, of any role, stays as it is."""
+    """Add the user as a learner; an existing membership, of any role, stays as it is.
+
+    A blocked membership stays blocked: the caller refuses it.
+    """
     return Membership.objects.get_or_create(
         cohort=cohort, user=user, defaults={"role": Membership.Role.LEARNER}
     )
@@ -61,16 +64,49 @@ def add_instructor(cohort: Cohort, user: User) -> Membership:
     return membership
 
 
-def remove_member(membership: Membership) -> bool:
-    """Remove a member; refuse to remove the last instructor, which would orphan the cohort."""
+def remove_member(membership: Membership, block: bool = False) -> bool:
+    """Remove a member; refuse to remove the last instructor, which would orphan the cohort.
+
+    With `block`, the membership stays as a blocked one, which joining refuses; removing
+    a blocked membership lifts the block.
+    """
     if membership.role == Membership.Role.INSTRUCTOR:
         instructors = Membership.objects.filter(
             cohort=membership.cohort, role=Membership.Role.INSTRUCTOR
         )
         if instructors.count() <= 1:
             return False
-    membership.delete()
+    if block:
+        membership.role = Membership.Role.BLOCKED
+        membership.save(update_fields=["role"])
+    else:
+        membership.delete()
     return True
+
+
+def renew_join_code(cohort: Cohort) -> str:
+    """Give the cohort a new join code; the old code and link stop working at once."""
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                cohort.code = new_join_code()
+                cohort.save(update_fields=["code"])
+        except IntegrityError:
+            continue
+        logger.info("Cohort %s got a new join code", cohort.pk)
+        return cohort.code
+    raise RuntimeError("Could not draw a free join code.")
+
+
+def change_assignment_target(assignment: Assignment) -> tuple[int, int]:
+    """Forget what was recorded against the assignment's old target.
+
+    Overrides and extensions were given for the old activity and mean nothing for the
+    new one; returns how many extensions and overrides were deleted.
+    """
+    extensions, _ = Extension.objects.filter(assignment=assignment).delete()
+    overrides, _ = ScoreOverride.objects.filter(assignment=assignment).delete()
+    return extensions, overrides
 
 
 def reset_assignment(assignment: Assignment) -> int:
@@ -146,19 +182,27 @@ def override_score(
 
 
 def grade_answer(answer: Answer, points: float, feedback: str, by: User) -> None:
-    """Grade an open quiz answer; the feedback is also shown on the learner's review."""
-    now = timezone.now()
+    """Grade an open quiz answer: the mark counts in the attempt's score from now on.
+
+    Every grading adds a ResponseGrade row (the audit trail; the newest is current), and
+    the mark is written onto the answer and its attempt by `apply_manual_mark`. The
+    feedback is also shown on the learner's review.
+    """
+    # Imported here: portal.quizzes.attempts imports this module.
+    from portal.quizzes.attempts import apply_manual_mark
+
+    maximum = answer.question.points
+    fraction = points / maximum if maximum else 0.0
     with transaction.atomic():
-        ResponseGrade.objects.update_or_create(
+        ResponseGrade.objects.create(
             answer=answer,
-            defaults={
-                "points": points,
-                "feedback": feedback,
-                "graded_by": by,
-                "graded_at": now,
-            },
+            points=points,
+            feedback=feedback,
+            graded_by=by,
+            graded_at=timezone.now(),
         )
         Answer.objects.filter(pk=answer.pk).update(feedback=feedback)
+        apply_manual_mark(answer, min(1.0, max(0.0, fraction)), by)
 
 
 def grade_discussion(

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -102,7 +104,15 @@ class Summary:
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+    """Round half away from zero, the only rounding of a figure (pages show it as is).
+
+    Python's round() rounds half to even on the float's binary value, so 66.665 became
+    66.66; the figure's shortest decimal form is rounded instead.
+    """
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def item_statistics(
@@ -220,7 +230,8 @@ def _compute_quiz_report(cohort: Cohort, quiz: Quiz, mode: str) -> Report:
     counted = _counted_attempts(cohort, quiz, mode)
     answers = list(
         Answer.objects.filter(attempt__in=counted)
-        .exclude(question__kind=Question.Kind.OPEN)
+        # An open answer counts once an instructor has marked it.
+        .exclude(question__kind=Question.Kind.OPEN, fraction__isnull=True)
         .select_related("question", "version")
         .order_by("attempt_id", "position")
     )
@@ -307,6 +318,22 @@ def _run_items(score: Any) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict) and "id" in item]
 
 
+# The engine stores an item's points rounded to 0.1; a note such as "1 of 3 key facts
+# seen" keeps the exact share, so the statistic is not rounded twice (3.3 of 10 is 33.0%,
+# while 1 of 3 is 33.33%).
+SHARE_NOTE = re.compile(r"^\s*(\d+) of (\d+)\b")
+
+
+def _item_points(item: dict[str, Any], maximum: float) -> float:
+    points = float(item.get("points", 0) or 0)
+    match = SHARE_NOTE.match(str(item.get("note") or ""))
+    if match and maximum:
+        seen, total = int(match[1]), int(match[2])
+        if total > 0 and seen <= total and abs(maximum * seen / total - points) < 0.05:
+            return maximum * seen / total
+    return points
+
+
 def scenario_report(cohort: Cohort, scenario: Scenario, mode: str) -> Report:
     """Facility and discrimination of each scoring item over the cohort's finished runs."""
     runs = list(
@@ -334,7 +361,7 @@ def scenario_report(cohort: Cohort, scenario: Scenario, mode: str) -> Report:
                 key,
                 (key, str(item.get("title", key)), float(item.get("max", 0) or 0)),
             )
-            attempt_marks[key] = float(item.get("points", 0) or 0)
+            attempt_marks[key] = _item_points(item, items[key][2])
         marks.append(attempt_marks)
     stats, summary = item_statistics(list(items.values()), marks)
     return Report(stats, summary, timezone.now(), mode)

@@ -11,8 +11,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,6 +81,21 @@ def _learners(cohort: Cohort) -> Any:
     ).values("user_id")
 
 
+def _assigned_quizzes(cohort: Cohort) -> Any:
+    return Assignment.objects.filter(cohort=cohort, quiz__isnull=False).values(
+        "quiz_id"
+    )
+
+
+def _assigned_lessons(cohort: Cohort) -> set[int]:
+    """Lessons assigned in the cohort, directly or through their quiz."""
+    assigned = Assignment.objects.filter(cohort=cohort)
+    return (
+        set(assigned.values_list("lesson_id", flat=True))
+        | set(assigned.values_list("quiz__lesson_id", flat=True))
+    ) - {None}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -133,6 +149,13 @@ def join_link(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 def _join(request: AuthenticatedHttpRequest, cohort: Cohort) -> HttpResponse:
     membership, created = services.join_cohort(request.user, cohort)
+    if membership.role == Membership.Role.BLOCKED:
+        messages.error(
+            request,
+            f"You were removed from “{cohort.name}” and cannot join it again. "
+            "Ask its instructor if this is a mistake.",
+        )
+        return redirect("classroom:join")
     if created:
         messages.success(request, f"You joined “{cohort.name}”.")
     else:
@@ -142,10 +165,20 @@ def _join(request: AuthenticatedHttpRequest, cohort: Cohort) -> HttpResponse:
     return redirect("progress:dashboard")
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cohort_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The cohort's page; a POST with action=new-join-code replaces the join code."""
     cohort = get_object_or_404(Cohort.objects.taught_by(request.user), code=code)
+    if request.method == "POST":
+        if request.POST.get("action") != "new-join-code":
+            return HttpResponseBadRequest("Unknown action.")
+        services.renew_join_code(cohort)
+        messages.success(
+            request,
+            f"New join code {cohort.code}: the old code and link no longer work.",
+        )
+        return redirect(cohort)
 
     members = Membership.objects.filter(cohort=cohort).select_related("user__profile")
     context = {
@@ -183,8 +216,15 @@ def remove_member(
         cohort.memberships.select_related("user"), pk=membership_id
     )
 
-    if services.remove_member(membership):
-        messages.success(request, f"{membership.user.get_username()} was removed.")
+    block = request.POST.get("block") == "1"
+    if services.remove_member(membership, block=block):
+        name = membership.user.get_username()
+        if block:
+            messages.success(
+                request, f"{name} was removed and blocked from joining again."
+            )
+        else:
+            messages.success(request, f"{name} was removed.")
     else:
         messages.error(request, "A class keeps at least one instructor.")
     return redirect(cohort)
@@ -265,12 +305,32 @@ def _assignment_form_page(
     with timezone.override(cohort.time_zone):
         form = AssignmentForm(request.POST or None, initial=initial)
         valid = request.method == "POST" and form.is_valid()
+    if valid and _already_assigned(cohort, assignment, form.cleaned_data["target"]):
+        form.add_error(
+            "target",
+            "This is already assigned in this class; change that assignment instead.",
+        )
+        valid = False
     if valid:
         created = assignment.pk is None
-        form.apply(assignment).save()
-        messages.success(
-            request, f"“{assignment.title}” {'assigned' if created else 'saved'}."
+        retargeted = (
+            not created and target_of(assignment) != form.cleaned_data["target"]
         )
+        with transaction.atomic():
+            form.apply(assignment).save()
+            if retargeted:
+                extensions, overrides = services.change_assignment_target(assignment)
+        if retargeted:
+            messages.success(
+                request,
+                f"“{assignment.title}” saved; its {extensions} extension(s) and "
+                f"{overrides} score override(s) were for the old activity and were "
+                "deleted.",
+            )
+        else:
+            messages.success(
+                request, f"“{assignment.title}” {'assigned' if created else 'saved'}."
+            )
         return redirect(cohort)
 
     context: dict[str, Any] = {"cohort": cohort, "assignment": assignment, "form": form}
@@ -278,6 +338,17 @@ def _assignment_form_page(
         context["extensions"] = assignment.extensions.select_related("user")
         context["extension_form"] = ExtensionForm(cohort)
     return render(request, "classroom/assignment_form.html", context)
+
+
+def _already_assigned(cohort: Cohort, assignment: Assignment, target: str) -> bool:
+    kind, _, pk = target.partition(":")
+    if kind not in Assignment.Kind.values or not pk.isdigit():
+        return False
+    return (
+        Assignment.objects.filter(cohort=cohort, **{f"{kind}_id": int(pk)})
+        .exclude(pk=assignment.pk)
+        .exists()
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -349,7 +420,13 @@ def extension_grant(
         )
         messages.success(request, "Extension saved.")
     else:
-        messages.error(request, "The extension was not saved: check the values.")
+        problems = [
+            f"{form.fields[name].label or name.replace('_', ' ').capitalize()}: "
+            + " ".join(str(error) for error in errors)
+            for name, errors in form.errors.items()
+            if name in form.fields
+        ] + [str(error) for error in form.non_field_errors()]
+        messages.error(request, "The extension was not saved. " + " ".join(problems))
     return redirect(_assignment_url(code, pk))
 
 
@@ -383,19 +460,35 @@ def review_attempt(
     )
 
     answers = attempt.answers.select_related(
-        "question", "version", "graded_version", "instructor_grade"
-    )
+        "question", "version", "graded_version"
+    ).prefetch_related("instructor_grades__graded_by")
     everything = set(REVIEW_ITEMS)
     items = [
         (
             question_item(attempt, answer),
             review_item(attempt, answer, everything),
-            getattr(answer, "instructor_grade", None),
+            _latest_grade(answer),
         )
         for answer in answers
     ]
-    context = {"cohort": cohort, "attempt": attempt, "items": items}
+    awaiting = sum(
+        1
+        for seen, _, grade in items
+        if seen.kind == Question.Kind.OPEN and grade is None
+    )
+    context = {
+        "cohort": cohort,
+        "attempt": attempt,
+        "items": items,
+        "awaiting": awaiting if attempt.is_submitted else 0,
+    }
     return render(request, "classroom/attempt_review.html", context)
+
+
+def _latest_grade(answer: Answer) -> Any:
+    """The answer's current instructor grade: the newest of its (prefetched) rows."""
+    grades = list(answer.instructor_grades.all())
+    return grades[0] if grades else None
 
 
 @require_safe
@@ -493,13 +586,18 @@ def grading(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             question__kind=Question.Kind.OPEN,
             attempt__state=Attempt.State.SUBMITTED,
             attempt__user__in=learners,
-            instructor_grade__isnull=True,
+            attempt__quiz__in=_assigned_quizzes(cohort),
+            instructor_grades__isnull=True,
         )
         .select_related("attempt__user", "attempt__quiz__lesson", "question", "version")
         .order_by("attempt__submitted_at", "pk")
     )
     discussions = (
-        DiscussionResponse.objects.filter(user__in=learners, graded_at__isnull=True)
+        DiscussionResponse.objects.filter(
+            user__in=learners,
+            graded_at__isnull=True,
+            question__lesson__in=_assigned_lessons(cohort),
+        )
         .select_related("user", "question__lesson")
         .order_by("submitted_at", "pk")
     )
@@ -521,6 +619,7 @@ def grade_answer(
         Answer.objects.filter(
             question__kind=Question.Kind.OPEN,
             attempt__user__in=_learners(cohort),
+            attempt__quiz__in=_assigned_quizzes(cohort),
             attempt__state=Attempt.State.SUBMITTED,
         ).select_related(
             "attempt__user", "attempt__quiz__lesson", "question", "version"
@@ -546,9 +645,10 @@ def grade_discussion(
 ) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.taught_by(request.user), code=code)
     response = get_object_or_404(
-        DiscussionResponse.objects.filter(user__in=_learners(cohort)).select_related(
-            "user", "question__lesson"
-        ),
+        DiscussionResponse.objects.filter(
+            user__in=_learners(cohort),
+            question__lesson__in=_assigned_lessons(cohort),
+        ).select_related("user", "question__lesson"),
         pk=response_id,
     )
     form = DiscussionGradeForm(request.POST)

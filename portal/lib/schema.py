@@ -79,6 +79,9 @@ class Text(Schema):
                 f"{where}: expected at most {self.max_length} characters, "
                 f"found {len(text)}",
             )
+        if "\x00" in text:
+            # PostgreSQL cannot store it, and no author means to write one.
+            raise ctx.fail(key_path, f"{where}: found a null character (\\0)")
         if self.pattern and not self.pattern.fullmatch(text):
             raise ctx.fail(key_path, f"{where}: expected {self.hint}, found {text!r}")
         return text

@@ -438,5 +438,62 @@ def regrade(quiz: Quiz) -> list[ScoreChange]:
                 changes.append(ScoreChange(attempt, attempt.score, score))
                 attempt.score, attempt.max_score = score, max_score
                 attempt.save(update_fields=["score", "max_score"])
+        # The best result and the pass follow the new scores, up or down.
+        from portal.progress.services import recompute_quiz_result
+
+        affected = {change.attempt.user_id for change in changes}
+        for learner in User.objects.filter(pk__in=affected).order_by("pk"):
+            recompute_quiz_result(learner, quiz.lesson)
     logger.info("Regraded quiz %s: %d scores changed", quiz.pk, len(changes))
     return changes
+
+
+def apply_manual_mark(answer: Answer, fraction: float, grader: User) -> Attempt:
+    """Give an open answer an instructor's mark and recount its submitted attempt.
+
+    How open questions count: an ungraded open question counts neither toward the score
+    nor toward the maximum (its attempt's review shows it as awaiting grading); once it
+    has a mark it counts in both, like an automatically graded one. The learner's best
+    quiz result is updated with the new percentage. Who graded what and when is kept
+    by the caller (the classroom's ResponseGrade rows); `grader` is only logged here.
+    """
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError("A mark is a fraction between 0 and 1.")
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz__lesson", "user")
+            .get(pk=answer.attempt_id)
+        )
+        if attempt.state != Attempt.State.SUBMITTED:
+            raise AttemptError("Only answers of a submitted attempt can be marked.")
+        marked = Answer.objects.select_related("question").get(pk=answer.pk)
+        marked.fraction = fraction
+        marked.points = round(fraction * marked.question.points, 4)
+        marked.save(update_fields=["fraction", "points"])
+        counted = [
+            item
+            for item in attempt.answers.select_related("question")
+            if item.question.is_graded or item.fraction is not None
+        ]
+        attempt.score = round(sum(item.points or 0.0 for item in counted), 4)
+        attempt.max_score = float(sum(item.question.points for item in counted))
+        attempt.save(update_fields=["score", "max_score"])
+        record_quiz_result(
+            attempt.user,
+            attempt.quiz.lesson,
+            attempt.percent or 0.0,
+            attempt.passed,
+            at=timezone.now(),
+        )
+    answer.fraction, answer.points = marked.fraction, marked.points
+    logger.info(
+        "Answer %s marked %s by %s; attempt %s now %s of %s",
+        answer.pk,
+        fraction,
+        grader.pk,
+        attempt.pk,
+        attempt.score,
+        attempt.max_score,
+    )
+    return attempt

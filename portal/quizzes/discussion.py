@@ -56,6 +56,9 @@ def submit_response(
     text = text.strip()
     if not text:
         raise DiscussionError("Write an answer before submitting it.")
+    if "\x00" in text:
+        # PostgreSQL cannot store it, and no one types it on purpose.
+        raise DiscussionError("Answers cannot contain null characters.")
     if len(text) > MAX_OPEN_TEXT:
         raise DiscussionError(
             f"Answers are limited to {MAX_OPEN_TEXT:,} characters; "

@@ -36,7 +36,8 @@ def read_response(
     if kind == "matching":
         return _matching(key, data, order, post)
     limit = MAX_OPEN_TEXT if kind == "open" else MAX_SHORT_TEXT
-    text = post.get(field_name(key), "").strip()[:limit]
+    # PostgreSQL stores no null character in text or JSON; no keyboard types one either.
+    text = post.get(field_name(key), "").replace("\x00", "").strip()[:limit]
     return text or None
 
 
