@@ -54,3 +54,20 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+
+class UserSession(models.Model):
+    """A session a user signed in with, so deleting the account can end all of them.
+
+    Recorded at sign-in; a row outlives its session harmlessly (the session key is
+    then simply gone from django_session) and goes with the user.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -15,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
 from portal.accounts.http import AuthenticatedHttpRequest
-from portal.accounts.models import Profile
+from portal.accounts.models import Profile, UserSession
+from portal.accounts.signals import record_session
+from portal.lib.middleware import TIME_ZONE_SESSION_KEY
 from portal.progress.summary import export_data
 
 logger = logging.getLogger(__name__)
@@ -60,11 +65,22 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     instance = Profile.objects.for_user(request.user)
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        saved = form.save()
+        # The time zone middleware reads it from here on every request.
+        request.session[TIME_ZONE_SESSION_KEY] = saved.time_zone
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
 
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, remembering the session key it cycles."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record_session(self.request.user, self.request.session)
+        return response
 
 
 @require_safe
@@ -90,6 +106,14 @@ def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
         # Everything that belongs to a learner points at the user with a cascading
         # foreign key, so deleting the user removes all of it in one transaction.
         with transaction.atomic():
+            # Every session the user signed in with, on any device, ends with them.
+            # The engine's own delete also drops a cached copy (cached_db).
+            store = import_module(settings.SESSION_ENGINE).SessionStore
+            keys = UserSession.objects.filter(user=user).values_list(
+                "session_key", flat=True
+            )
+            for key in keys:
+                store().delete(key)
             user.delete()
         logout(request)
         logger.info("Account %s deleted by its owner", user_id)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, empty
 
 logger = logging.getLogger(__name__)
@@ -50,3 +52,38 @@ class RequestLogMiddleware:
             _user_id(request),
         )
         return response
+
+
+# The session key holding the signed-in learner's time zone, set at sign-in and when
+# the profile is saved (portal.accounts), so no request pays a query for it.
+TIME_ZONE_SESSION_KEY = "time_zone"
+
+
+class TimeZoneMiddleware:
+    """Activate the learner's time zone from the session for the whole request; UTC
+    (the default zone) when there is none or it is not a zone this machine knows.
+
+    Reading the session costs nothing extra on pages that show the user anyway (the
+    authentication middleware loads the same session)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        session = getattr(request, "session", None)
+        if session is None or request.path in QUIET_PATHS:
+            # Health checks render no time and must not load the session.
+            return self.get_response(request)
+        name = session.get(TIME_ZONE_SESSION_KEY)
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from portal.curriculum.models import Lesson, Section
@@ -30,7 +32,38 @@ class LessonStatus:
     scenario_results: Sequence[ScenarioResult]
     done: int
     total: int
-    missing: list[str] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)
+
+    @cached_property
+    def quiz_shown(self) -> frozenset[str]:
+        """Which parts of the best quiz result the quiz's review options show now."""
+        progress = self.progress
+        if progress is None or progress.quiz_best_at is None:
+            return RESULT_ITEMS
+        return quiz_review(self.lesson, progress.quiz_best_at)
+
+    @property
+    def quiz_score_shown(self) -> bool:
+        return "points" in self.quiz_shown
+
+    @property
+    def quiz_passed_shown(self) -> bool:
+        return "correctness" in self.quiz_shown
+
+    @property
+    def missing(self) -> list[str]:
+        """What is still to do, never revealing a quiz result that is not released.
+
+        The pass still counts toward completion and the percentage internally.
+        """
+        if self.quiz_passed_shown or self.lesson_rule_quiz != "pass":
+            return self.todo
+        items = [item for item in self.todo if item != PASS_QUIZ]
+        return [*items, QUIZ_HIDDEN_NOTE]
+
+    @property
+    def lesson_rule_quiz(self) -> str:
+        return str(rule_of(self.lesson)["quiz"])
 
     @property
     def is_complete(self) -> bool:
@@ -73,6 +106,14 @@ class LessonStatus:
         return self.done * 100 // self.total
 
     @property
+    def sections_percent(self) -> int:
+        """The share of the lesson's current sections read: sections since removed
+        count neither as read nor as to read."""
+        if not self.sections:
+            return 100
+        return self.read_count * 100 // len(self.sections)
+
+    @property
     def read_count(self) -> int:
         return sum(1 for section in self.sections if section.kind in self.read)
 
@@ -94,6 +135,35 @@ class LessonStatus:
     @property
     def continue_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}#{self.continue_anchor}"
+
+
+# What a quiz result consists of: the score shows with "points", the pass with
+# "correctness", the review items of the quiz's options (portal.quizzes.review).
+RESULT_ITEMS = frozenset({"points", "correctness"})
+QUIZ_HIDDEN_NOTE = "Quiz submitted; result not released yet"
+PASS_QUIZ = "Pass the lesson's quiz"
+
+
+def quiz_review(lesson: Lesson, submitted_at: datetime | None) -> frozenset[str]:
+    """The parts of a quiz result submitted at `submitted_at` the learner may see now.
+
+    Decided by the quiz's own review options for an attempt submitted then. A lesson
+    without a quiz (results recorded directly) hides nothing. Load the lesson with its
+    `quiz` selected to spare the query.
+    """
+    from portal.quizzes.models import Attempt, Quiz
+    from portal.quizzes.review import review_allows
+
+    try:
+        quiz = lesson.quiz  # type: ignore[attr-defined]
+    except Quiz.DoesNotExist:
+        return RESULT_ITEMS
+    if quiz is None or submitted_at is None:
+        return RESULT_ITEMS
+    attempt = Attempt(
+        quiz=quiz, state=Attempt.State.SUBMITTED, submitted_at=submitted_at
+    )
+    return RESULT_ITEMS & frozenset(review_allows(attempt))
 
 
 def rule_of(lesson: Lesson) -> dict[str, Any]:
@@ -135,7 +205,7 @@ def evaluate(
         if progress is not None and progress.quiz_passed_at is not None:
             done += 1
         else:
-            missing.append("Pass the lesson's quiz")
+            missing.append(PASS_QUIZ)
 
     for slug in rule["scenarios"]:
         total += 1
@@ -153,5 +223,5 @@ def evaluate(
         scenario_results=scenario_results,
         done=done,
         total=total,
-        missing=missing,
+        todo=missing,
     )

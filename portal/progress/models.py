@@ -106,6 +106,7 @@ class Activity(models.Model):
         SECTION_READ = "section_read", "Read a section"
         READ_TO_END = "read_to_end", "Read to the end"
         QUIZ = "quiz", "Took the quiz"
+        QUIZ_REGRADED = "quiz_regraded", "Quiz regraded"
         SCENARIO = "scenario", "Finished a scenario"
         COMPLETED = "completed", "Completed the lesson"
 
@@ -124,3 +125,25 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()} ({self.lesson.slug})"
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail as the learner may see it: a quiz score only when released.
+
+        Load the activity with `lesson__quiz` selected so this costs no query.
+        """
+        if self.kind not in (self.Kind.QUIZ, self.Kind.QUIZ_REGRADED):
+            return self.detail
+        from portal.progress.completion import quiz_review
+
+        shown = quiz_review(self.lesson, self.at)
+        if {"points", "correctness"} <= shown:
+            return self.detail
+        if self.kind == self.Kind.QUIZ_REGRADED:
+            return "result not released yet"
+        score, _, passed = self.detail.partition(", ")
+        parts = [
+            *([score] if "points" in shown else []),
+            *([passed or "not passed"] if "correctness" in shown else []),
+        ]
+        return ", ".join(parts) or "submitted"

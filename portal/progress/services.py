@@ -152,9 +152,62 @@ def record_quiz_result(
             fields.append("quiz_passed_at")
         if fields:
             progress.save(update_fields=fields)
-            detail = f"{score:g}%{', passed' if passed else ''}"
-            _log(user, lesson, Activity.Kind.QUIZ, at, detail=detail)
+        # Every submitted attempt is logged, improving or not; the score in the detail
+        # is shown only where the quiz's review options allow (`Activity.shown_detail`).
+        detail = f"{score:g}%{', passed' if passed else ''}"
+        _log(user, lesson, Activity.Kind.QUIZ, at, detail=detail)
+        if fields:
             _check_completion(progress, at)
+    return progress
+
+
+def recompute_quiz_result(user: User, lesson: Lesson) -> LessonProgress:
+    """Set the best quiz score and the pass from the learner's submitted attempts as
+    they now stand, after a regrade; unlike `record_quiz_result` this may lower them.
+
+    A change is logged as a "quiz regraded" activity with the old and new score. A
+    completion already earned is kept, as for content that changes later.
+    """
+    from portal.quizzes.models import Attempt
+
+    with transaction.atomic():
+        progress = _progress(user, lesson)
+        attempts = [
+            attempt
+            for attempt in Attempt.objects.filter(
+                user=user, quiz__lesson=lesson, state=Attempt.State.SUBMITTED
+            )
+            .select_related("quiz")
+            .order_by("submitted_at", "pk")
+            if attempt.percent is not None
+        ]
+        old = (progress.quiz_best_score, progress.quiz_passed_at)
+        best = max(attempts, key=lambda a: a.percent or 0.0, default=None)
+        passing = [attempt for attempt in attempts if attempt.passed]
+        progress.quiz_best_score = best.percent if best else None
+        progress.quiz_best_at = best.submitted_at if best else None
+        progress.quiz_passed_at = passing[0].submitted_at if passing else None
+        if (progress.quiz_best_score, progress.quiz_passed_at) == old:
+            return progress
+        progress.save(
+            update_fields=["quiz_best_score", "quiz_best_at", "quiz_passed_at"]
+        )
+        now = timezone.now()
+        before = "—" if old[0] is None else f"{old[0]:g}%"
+        after = (
+            "—"
+            if progress.quiz_best_score is None
+            else f"{progress.quiz_best_score:g}%"
+        )
+        passed = ", passed" if progress.quiz_passed_at else ""
+        _log(
+            user,
+            lesson,
+            Activity.Kind.QUIZ_REGRADED,
+            now,
+            f"{before} → {after}{passed}",
+        )
+        _check_completion(progress, now)
     return progress
 
 

@@ -23,10 +23,13 @@ from django.db.models import (
 
 from portal.accounts.models import Profile
 from portal.accounts.roles import is_instructor
-from portal.classroom.models import Membership
+from portal.classroom.matrix import learner_assignments, learner_feedback
+from portal.classroom.models import Membership, ScoreOverride
 from portal.curriculum.models import Lesson, Section
-from portal.progress.completion import LessonStatus, evaluate
+from portal.progress.completion import RESULT_ITEMS, LessonStatus, evaluate
 from portal.progress.models import Activity, LessonProgress, SectionRead
+from portal.quizzes.models import Answer, Attempt, DiscussionResponse
+from portal.sandbox.models import Run
 
 RECENT_ACTIVITY = 10
 
@@ -146,8 +149,11 @@ def learner_overview(
     another (skipped when there are none). `history` also loads when each section was
     read, for the export.
     """
+    # The quiz comes joined: its review options decide whether results are shown.
     lessons = list(
-        with_progress_of(Lesson.objects.current(), user).prefetch_related(
+        with_progress_of(
+            Lesson.objects.current().select_related("quiz"), user
+        ).prefetch_related(
             Prefetch(
                 "sections",
                 queryset=with_read_flags(
@@ -200,7 +206,7 @@ def _activity_and_profile(
     cohorts = Membership.objects.filter(user=user, role=Membership.Role.LEARNER)
     activities = (
         Activity.objects.filter(user=user)
-        .select_related("lesson", "user__profile")
+        .select_related("lesson__quiz", "user__profile")
         .annotate(attends_cohort=Exists(cohorts))
     )
     if limit is not None:
@@ -220,9 +226,22 @@ def _activity_and_profile(
 
 
 def export_data(user: User) -> dict[str, Any]:
-    """The learner's profile, progress, results and full activity as plain data."""
+    """Everything the portal holds about the learner, as plain data.
+
+    Profile, progress, results and full activity; every quiz attempt with each saved
+    answer; discussion responses with instructors' grades; sandbox runs with their
+    actions; cohort memberships, assignments, instructors' feedback and score overrides.
+
+    Quiz results whose quiz's review options are not released yet are included all the
+    same: this is the learner's right of access to the data held about them (GDPR
+    article 15, "everything the portal holds about them"), which wins over the review
+    options, a teaching device. The dashboard and lesson pages keep hiding them.
+
+    A bounded number of queries, however much the learner has done.
+    """
     overview = learner_overview(user, activity_limit=None, history=True)
     profile = overview.profile
+    assignments = learner_assignments(user.pk) if overview.attends_cohort else []
     return {
         "profile": {
             "username": user.get_username(),
@@ -249,7 +268,148 @@ def export_data(user: User) -> dict[str, Any]:
             }
             for activity in overview.activities
         ],
+        "quiz_attempts": _attempts_data(user),
+        "discussion_responses": _discussion_data(user),
+        "sandbox_runs": _runs_data(user),
+        "cohorts": [
+            {
+                "cohort": membership.cohort.name,
+                "role": membership.role,
+                "joined_at": membership.joined_at,
+            }
+            for membership in Membership.objects.filter(user=user).select_related(
+                "cohort"
+            )
+        ],
+        "assignments": [
+            {
+                "cohort": cell.assignment.cohort.name,
+                "title": cell.assignment.title,
+                "kind": cell.assignment.kind,
+                "opens_at": cell.assignment.opens_at,
+                "due_at": cell.due_at,
+                "state": cell.state,
+                "label": cell.label,
+                "score": cell.score,
+                "finished_at": cell.finished_at,
+                "extra_minutes": cell.extra_minutes,
+                "extra_attempts": cell.extra_attempts,
+                "overridden": cell.overridden,
+            }
+            for cell in assignments
+        ],
+        "instructor_feedback": [
+            {
+                "at": item.at,
+                "where": item.where,
+                "question": item.question,
+                "mark": item.mark,
+                "text": item.text,
+            }
+            for item in learner_feedback(user)
+        ],
+        "score_overrides": [
+            {
+                "assignment": override.assignment.title,
+                "old_score": override.old_score,
+                "new_score": override.new_score,
+                "reason": override.reason,
+                "changed_at": override.changed_at,
+            }
+            for override in ScoreOverride.objects.filter(user=user).select_related(
+                "assignment__cohort",
+                "assignment__lesson",
+                "assignment__quiz__lesson",
+                "assignment__scenario",
+            )
+        ],
     }
+
+
+def _attempts_data(user: User) -> list[dict[str, Any]]:
+    attempts = (
+        Attempt.objects.filter(user=user)
+        .select_related("quiz__lesson")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("question", "version"),
+            )
+        )
+        .order_by("started_at", "pk")
+    )
+    return [
+        {
+            "lesson": attempt.quiz.lesson.slug,
+            "quiz": attempt.quiz.title,
+            "number": attempt.number,
+            "state": attempt.state,
+            "started_at": attempt.started_at,
+            "submitted_at": attempt.submitted_at,
+            "score": attempt.score,
+            "max_score": attempt.max_score,
+            "percent": attempt.percent,
+            "passed": attempt.passed if attempt.is_submitted else None,
+            "answers": [
+                {
+                    "question": answer.question.key,
+                    "text": answer.version.text,
+                    "response": answer.response,
+                    "saved_at": answer.saved_at,
+                    "points": answer.points,
+                    "max_points": answer.question.points,
+                    "feedback": answer.feedback,
+                }
+                for answer in attempt.answers.all()
+            ],
+        }
+        for attempt in attempts
+    ]
+
+
+def _discussion_data(user: User) -> list[dict[str, Any]]:
+    responses = DiscussionResponse.objects.filter(user=user).select_related(
+        "question__lesson"
+    )
+    return [
+        {
+            "lesson": response.question.lesson.slug,
+            "question": response.question.key,
+            "text": response.text,
+            "submitted_at": response.submitted_at,
+            "updated_at": response.updated_at,
+            "self_assessment": response.self_assessment,
+            "grade": response.grade,
+            "feedback": response.feedback,
+            "graded_at": response.graded_at,
+        }
+        for response in responses.order_by("submitted_at", "pk")
+    ]
+
+
+def _runs_data(user: User) -> list[dict[str, Any]]:
+    runs = (
+        Run.objects.filter(user=user)
+        .select_related("scenario")
+        .prefetch_related("actions")
+        .order_by("started_at", "pk")
+    )
+    return [
+        {
+            "scenario": run.scenario.slug,
+            "state": run.state,
+            "seed": run.seed,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "score": run.score,
+            "total_score": run.total_score,
+            "actions": [
+                {"index": action.index, "text": action.text, "at": action.at}
+                for action in run.actions.all()
+            ],
+        }
+        for run in runs
+    ]
 
 
 def _lesson_data(status: LessonStatus) -> dict[str, Any]:
@@ -259,11 +419,14 @@ def _lesson_data(status: LessonStatus) -> dict[str, Any]:
         "title": status.lesson.title,
         "status": status.state,
         "percent": status.percent,
-        "missing": status.missing,
+        "sections_percent": status.sections_percent,
+        # The full list, with the quiz's pass as held (see `export_data`).
+        "missing": status.todo,
         "continue_url": status.continue_url,
     }
     if progress is None:
         return data
+    current = {section.kind for section in status.sections}
     data.update(
         {
             "first_opened_at": progress.first_opened_at,
@@ -271,13 +434,19 @@ def _lesson_data(status: LessonStatus) -> dict[str, Any]:
             "completed_at": progress.completed_at,
             "last_section": progress.last_section,
             "sections_read": [
-                {"kind": read.kind, "read_at": read.read_at}
+                {
+                    "kind": read.kind,
+                    "read_at": read.read_at,
+                    # A section since removed from the lesson: kept, counted no more.
+                    "retired": read.kind not in current,
+                }
                 for read in progress.sections_read.all()
             ],
             "quiz": {
                 "best_score": progress.quiz_best_score,
                 "best_at": progress.quiz_best_at,
                 "passed_at": progress.quiz_passed_at,
+                "released": status.quiz_shown == RESULT_ITEMS,
             },
             "scenarios": [
                 {

@@ -101,7 +101,9 @@ def lesson_progress_detail(
     )
     sections = list(progress.lesson.sections.filter(is_retired=False))
     titles = {section.kind: section.title for section in sections}
-    activities = Activity.objects.filter(user=request.user, lesson=progress.lesson)[:50]
+    activities = Activity.objects.filter(
+        user=request.user, lesson=progress.lesson
+    ).select_related("lesson__quiz")[:50]
     return render(
         request,
         "progress/lessonprogress_detail.html",

@@ -66,3 +66,29 @@ def test_it_leaves_no_row_that_names_the_learner(
     assert not User.objects.filter(username="alice").exists()
     assert rows_pointing_at(other_learner.pk) != []
     assert learner_client.get("/dashboard/").status_code == 302
+
+
+def test_it_leaves_no_row_of_any_kind_and_keeps_the_instructors_work(
+    learner_client: Client, learner: User, instructor: User
+) -> None:
+    """Quiz attempts with their grades and overrides, discussion answers, sandbox
+    runs and memberships all go; the instructor's cohort and assignment stay."""
+    from portal.classroom.models import Assignment, Cohort, ScoreOverride
+    from portal.quizzes.models import Answer, Attempt, DiscussionResponse
+    from portal.sandbox.models import Run
+    from tests.accounts.test_export_everything import fill
+
+    fill(learner, instructor, 1)
+    fill(learner, instructor, 2)
+    learner_id = learner.pk
+    kinds = (Attempt, Answer, DiscussionResponse, Run, ScoreOverride)
+    assert all(kind.objects.exists() for kind in kinds)
+
+    response = learner_client.post("/account/delete/", {"password": PASSWORD})
+
+    assert response["Location"] == "/"
+    assert rows_pointing_at(learner_id) == []
+    assert [kind.__name__ for kind in kinds if kind.objects.exists()] == []
+    assert Cohort.objects.count() == 2
+    assert Assignment.objects.count() == 2
+    assert User.objects.filter(pk=instructor.pk).exists()
