@@ -1,10 +1,13 @@
-"""Server-rendered line charts of a run's metrics, as geometry for inline SVG templates."""
+"""Server-rendered line charts of a run's metrics: their geometry, and the inline SVG."""
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
 
 from portal.sandbox.engine.clock import Clock
 from portal.sandbox.engine.metrics import Sample
@@ -104,6 +107,8 @@ def charts(
         if start <= t <= stop
     )
     x_ticks = _x_ticks(clock, start, stop, x)
+    # Each point is a rate over the minute that ends at t + 60.
+    xs = [x(p.t + 60) for p in points]
     result = []
     for s in series_for(scenario):
         values = [s.value(p) for p in points]
@@ -112,10 +117,7 @@ def charts(
         def y(v: float, top: float = top) -> float:
             return round(TOP + plot_height * (1 - v / top), 1)
 
-        # Each point is a rate over the minute that ends at t + 60.
-        line = " ".join(
-            f"{x(p.t + 60)},{y(v)}" for p, v in zip(points, values, strict=True)
-        )
+        line = " ".join(f"{px},{y(v)}" for px, v in zip(xs, values, strict=True))
         low, high = _range(values, s.text)
         result.append(
             Chart(
@@ -174,3 +176,69 @@ def table(scenario: Scenario, points: Sequence[Sample]) -> list[dict[str, str]]:
         }
         for p in points
     ]
+
+
+def table_rows(rows: Sequence[dict[str, str]]) -> SafeString:
+    """The table's rows as HTML, built here for the reason given at `svg`."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<tr><th scope="row">{_e(r["at"])}</th><td>{_e(r["p99"])}</td>'
+            f"<td>{_e(r['errors'])}</td><td>{_e(r['failed'])}</td></tr>"
+            for r in rows
+        )
+    )
+
+
+def svg(chart: Chart, suffix: str = "") -> SafeString:
+    """The chart's <svg> element, its ids ending in `suffix`.
+
+    Built here rather than in a template: the play page sends three charts with every
+    command, and through the template engine (or format_html) their few hundred values
+    took a large share of the response's time. Every value is escaped, as a template
+    would escape it.
+    """
+    dom_id = _e(f"chart-{chart.id}{suffix}")
+    left, right = _e(chart.left), _e(chart.right_edge)
+    top, bottom = _e(chart.top), _e(chart.baseline)
+    y_ticks = "".join(
+        f'<line class="chart-grid" x1="{left}" y1="{_e(t.position)}" x2="{right}" '
+        f'y2="{_e(t.position)}"></line><text class="chart-label" x="{_e(chart.left - 6)}" '
+        f'y="{_e(t.position)}" text-anchor="end" dominant-baseline="middle">'
+        f"{_e(t.label)}</text>"
+        for t in chart.y_ticks
+    )
+    x_ticks = "".join(
+        f'<text class="chart-label" x="{_e(t.position)}" y="{_e(chart.height - 6)}" '
+        f'text-anchor="middle">{_e(t.label)}</text>'
+        for t in chart.x_ticks
+    )
+    threshold = (
+        f'<line class="chart-threshold" x1="{left}" y1="{_e(chart.threshold_y)}" '
+        f'x2="{right}" y2="{_e(chart.threshold_y)}">'
+        f"<title>{_e(chart.threshold_label)}</title></line>"
+        if chart.threshold_y is not None
+        else ""
+    )
+    markers = "".join(
+        f'<g class="chart-marker"><title>{_e(m.number)}. {_e(m.at)} {_e(m.text)}</title>'
+        f'<line x1="{_e(m.x)}" y1="{top}" x2="{_e(m.x)}" y2="{bottom}"></line>'
+        f'<text x="{_e(m.x)}" y="{_e(chart.top + 8)}" text-anchor="middle">'
+        f"{_e(m.number)}</text></g>"
+        for m in chart.markers
+    )
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<svg viewBox="0 0 {_e(chart.width)} {_e(chart.height)}" role="img" '
+        f'aria-labelledby="{dom_id}-title {dom_id}-desc" class="chart-svg" '
+        f'focusable="false"><title id="{dom_id}-title">{_e(chart.title)}</title>'
+        f'<desc id="{dom_id}-desc">{_e(chart.description)}</desc>'
+        f'<g class="chart-axes"><line x1="{left}" y1="{bottom}" x2="{right}" '
+        f'y2="{bottom}"></line><line x1="{left}" y1="{top}" x2="{left}" '
+        f'y2="{bottom}"></line>{y_ticks}{x_ticks}</g>{threshold}{markers}'
+        f'<polyline class="chart-line chart-line-{_e(chart.id)}" '
+        f'points="{_e(chart.line)}"></polyline></svg>'
+    )
+
+
+def _e(value: object) -> str:
+    """The value as text escaped for HTML, like a template variable."""
+    return html.escape(str(value))

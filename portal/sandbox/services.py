@@ -1,8 +1,8 @@
 """Playing runs: start or resume, append one action, finish and score.
 
-A run's state is never kept between requests: it is replay(scenario, seed, actions) from the
-database. Django's cache may hold the state after a given number of actions, which is correct
-by construction because the state is a pure function of those actions; a miss replays.
+A run's state is never kept in a process between requests: it is replay(scenario, seed,
+actions) from the database. Django's cache may hold the state after the latest action
+(see snapshots), so an action costs the same however long the run is; a miss replays.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.progress.services import record_scenario_result
+from portal.sandbox import snapshots
 from portal.sandbox.engine import incident, metrics, view
-from portal.sandbox.engine.actions import Action, ActionError, parse_action
-from portal.sandbox.engine.replay import RunState, Step, apply, next_action, replay
+from portal.sandbox.engine.actions import ActionError, parse_action
+from portal.sandbox.engine.replay import RunState, Step, apply, next_action
 from portal.sandbox.engine.scenario import Scenario as Play
 from portal.sandbox.engine.scenario import load_scenario
 from portal.sandbox.engine.scoring import as_dict, score
@@ -29,11 +30,11 @@ from portal.sandbox.models import Run, RunAction, Scenario
 
 logger = logging.getLogger(__name__)
 
-# The play page charts the last half hour, like an on-call dashboard, so what a command
-# computes does not grow with the length of the run.
-WINDOW = 30 * 60
-STATE_TIMEOUT = 6 * 3600
 SEED_LIMIT = 2**31
+# How many times an action is worked out without a lock when another one of the run
+# was stored first (two tabs, a double click), before it waits for the run's lock.
+ATTEMPTS = 3
+FINISHED = "This run is finished; open its debrief."
 
 _parsed: dict[tuple[int, str], Play] = {}
 
@@ -48,7 +49,10 @@ class StalePage(RunError):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one action did: the state after it, the step it added, the state before."""
+    """What one action did: the state after it, the step it added, the state before.
+
+    The states are trimmed to their recent steps, without outputs (snapshots.compact);
+    `step` is whole."""
 
     run: Run
     state: RunState
@@ -58,7 +62,9 @@ class Outcome:
 
 
 def scenario_of(model: Scenario) -> Play:
-    """The engine's scenario for a stored one, parsed once per process and version."""
+    """The engine's scenario for a stored one, parsed once per process and version.
+
+    Only a miss reads `data`, so callers may load the scenario without it."""
     key = (model.pk, model.loaded_at.isoformat())
     if key not in _parsed:
         for stale in [k for k in _parsed if k[0] == model.pk]:
@@ -67,21 +73,9 @@ def scenario_of(model: Scenario) -> Play:
     return _parsed[key]
 
 
-def _state_key(run: Run, count: int) -> str:
-    version = run.scenario.loaded_at.timestamp()
-    return f"sandbox:state:{run.pk}:{run.seed}:{version}:{count}"
-
-
 def run_state(run: Run) -> RunState:
-    """The state after the run's actions so far: from the cache, or replayed."""
-    key = _state_key(run, run.action_count)
-    state = cache.get(key)
-    if state is None:
-        rows = run.actions.values_list("at", "text")
-        actions = [Action(at=at, text=text) for at, text in rows]
-        state = replay(scenario_of(run.scenario), run.seed, actions)
-        cache.set(key, state, STATE_TIMEOUT)
-    return state
+    """The state after the run's actions so far, with every step."""
+    return snapshots.full(run, scenario_of(run.scenario))
 
 
 def start_or_resume(user: User, scenario: Scenario) -> Run:
@@ -105,15 +99,16 @@ def start_or_resume(user: User, scenario: Scenario) -> Run:
     return run
 
 
-def _locked(run: Run) -> Run:
-    locked = (
-        Run.objects.select_for_update()
-        .select_related("scenario__lesson", "user")
-        .get(pk=run.pk)
-    )
-    if locked.state != Run.State.ACTIVE:
-        raise RunError("This run is finished; open its debrief.")
-    return locked
+def _lock(run: Run) -> None:
+    """Lock the run's row (only that row) and read its state and count afresh."""
+    row = Run.objects.select_for_update(of=("self",)).filter(pk=run.pk)
+    run.state, run.action_count = row.values_list("state", "action_count").get()
+    if run.state != Run.State.ACTIVE:
+        raise RunError(FINISHED)
+
+
+class _Moved(Exception):
+    """Another action was stored, or the run ended, since the run was read."""
 
 
 def add_action(
@@ -134,57 +129,109 @@ def add_action(
     except ActionError as error:
         raise RunError(str(error)) from None
 
-    with transaction.atomic():
-        run = _locked(run)
-        play = scenario_of(run.scenario)
-        state = run_state(run)
-
-        keep_token = token
-        if token is not None:
-            stored = run.actions.filter(token=token).values_list("index", flat=True)
-            first = stored.first()
-            if first is not None and (index is None or index <= first):
-                step = state.steps[first]
-                return Outcome(run, state, step, state, duplicate=True)
-            if first is not None:
-                # A page that already showed that action posts again from the same
-                # rendering (htmx keeps the form): a new action, stored without it.
-                keep_token = None
-        if index is not None and 0 <= index < run.action_count:
-            texts = run.actions.filter(index=index).values_list("text", flat=True)
-            if token is None and texts.first() == text:
-                step = state.steps[index]
-                return Outcome(run, state, step, state, duplicate=True)
-            if token is not None:
-                raise StalePage(
-                    f"This page was out of date: {run.action_count - index} action(s) "
-                    "were taken since it loaded, so nothing was done. The page now shows "
-                    "the current state; try again if it still makes sense."
-                )
-
-        action = next_action(state, text)
+    for _ in range(ATTEMPTS):
         try:
-            after = apply(play, state, action)
-        except ActionError as error:
-            raise RunError(str(error)) from None
-        RunAction.objects.create(
-            run=run, index=run.action_count, text=text, at=action.at, token=keep_token
-        )
-        run.action_count += 1
-        run.save(update_fields=["action_count"])
-        cache.set(_state_key(run, run.action_count), after, STATE_TIMEOUT)
+            return _try_action(run, text, index, token)
+        except _Moved:
+            run.refresh_from_db(fields=["state", "action_count"])
+    # Still losing the race: wait for the run's row lock, under which nothing moves.
+    with transaction.atomic():
+        _lock(run)
+        return _try_action(run, text, index, token)
 
-        step = after.steps[-1]
+
+def _try_action(run: Run, text: str, index: int | None, token: str | None) -> Outcome:
+    """Take the action on the run as last read, or raise _Moved.
+
+    Nothing is locked while the action is worked out: storing it claims the next index
+    only if the run still has the count it was read with, so what was checked and
+    computed against that count still holds; otherwise the caller reads it again.
+    """
+    if run.state != Run.State.ACTIVE:
+        raise RunError(FINISHED)
+    play = scenario_of(run.scenario)
+    count = run.action_count
+    shown = index if index is not None and 0 <= index < count else None
+    first, text_at_index = _stored(run, token, shown)
+
+    keep_token = token
+    if first is not None and (index is None or index <= first):
+        return _repeated(run, play, first)
+    if first is not None:
+        # A page that already showed that action posts again from the same
+        # rendering (htmx keeps the form): a new action, stored without it.
+        keep_token = None
+    if shown is not None:
+        if token is None and text_at_index == text:
+            return _repeated(run, play, shown)
+        if token is not None:
+            raise StalePage(
+                f"This page was out of date: {count - shown} action(s) were taken "
+                "since it loaded, so nothing was done. The page now shows the current "
+                "state; try again if it still makes sense."
+            )
+
+    state = snapshots.head(run, play)
+    action = next_action(state, text)
+    try:
+        after = apply(play, state, action)
+    except ActionError as error:
+        raise RunError(str(error)) from None
+    step = after.steps[-1]
+
+    with transaction.atomic():
+        claimed = Run.objects.filter(
+            pk=run.pk, state=Run.State.ACTIVE, action_count=count
+        ).update(action_count=count + 1)
+        if not claimed:
+            raise _Moved
+        RunAction.objects.create(
+            run=run, index=count, text=text, at=action.at, token=keep_token
+        )
+        run.action_count = count + 1
+        # Only a committed action may be cached: a rolled-back one never happened.
+        transaction.on_commit(
+            lambda: snapshots.save(run, count + 1, after), robust=True
+        )
         if step.kind == "resolve" and step.ok:
             _finish(run, play, after)
     return Outcome(run, after, step, state)
 
 
+def _stored(
+    run: Run, token: str | None, index: int | None
+) -> tuple[int | None, str | None]:
+    """The index of the action stored with `token`, and the text of the action at
+    `index`, in one query."""
+    if token is None and index is None:
+        return None, None
+    wanted = Q(token=token) if token is not None else Q()
+    if index is not None:
+        wanted |= Q(index=index)
+    token_index, text_at_index = None, None
+    for found, found_token, text in run.actions.filter(wanted).values_list(
+        "index", "token", "text"
+    ):
+        if token is not None and found_token == token:
+            token_index = found
+        if found == index:
+            text_at_index = text
+    return token_index, text_at_index
+
+
+def _repeated(run: Run, play: Play, index: int) -> Outcome:
+    """What the action number `index` did, for a post that repeats it."""
+    state = snapshots.head(run, play)
+    step = snapshots.step(run, play, index)
+    return Outcome(run, state, step, state, duplicate=True)
+
+
 def end_run(run: Run) -> Run:
     """Finish the run where it stands, score it and record the result."""
     with transaction.atomic():
-        run = _locked(run)
-        _finish(run, scenario_of(run.scenario), run_state(run))
+        _lock(run)
+        play = scenario_of(run.scenario)
+        _finish(run, play, snapshots.head(run, play))
     return run
 
 
@@ -202,21 +249,17 @@ def _finish(run: Run, play: Play, state: RunState) -> None:
     logger.info("run %s finished with %s", run.pk, result.total)
 
 
-def window_start(state: RunState) -> int:
-    start = max(-view.CHART_HISTORY, state.clock - WINDOW)
-    return start - start % 60
-
-
 def live_view(play: Play, state: RunState) -> dict[str, Any]:
     """What the play page shows now; each part costs the same however long the run is."""
     clock = play.clock
-    start = window_start(state)
+    start = view.window_start(state)
     page = incident.status_page(play, state, state.clock)
+    points = metrics.series(play, state.cluster, state.traffic, start, state.clock)
     return {
         "clock": clock.hhmmss(state.clock),
         "clock_seconds": state.clock,
         "window_start": clock.hhmm(start),
-        "pager": view.pager(play, state, start),
+        "pager": view.pager(play, state, start, points),
         "incident": {
             "declared_at": _stamp(play, state.declared_at),
             "severity": incident.severity_at(state, state.clock),
@@ -242,9 +285,7 @@ def live_view(play: Play, state: RunState) -> dict[str, Any]:
             {"at": clock.hhmmss(f.at), "person": _name(play, f.person), "text": f.text}
             for f in incident.findings(play, state, state.clock)
         ],
-        "points": metrics.series(
-            play, state.cluster, state.traffic, start, state.clock
-        ),
+        "points": points,
         "markers": markers(state, start),
         "pitfalls": pitfalls(play, state.pitfalls),
     }

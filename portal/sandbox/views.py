@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -43,9 +44,12 @@ def _scenario(slug: str) -> Scenario:
 
 
 def _run(request: HttpRequest, run_id: int) -> Run:
-    """The learner's own run; anyone else's answers 404."""
+    """The learner's own run; anyone else's answers 404.
+
+    The scenario's data is parsed once per process (services.scenario_of), so it is not
+    loaded with every request."""
     return get_object_or_404(
-        Run.objects.select_related("scenario__lesson"),
+        Run.objects.select_related("scenario").defer("scenario__data"),
         pk=run_id,
         user=_learner(request),
     )
@@ -82,7 +86,9 @@ def start_run(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("sandbox:run", run.pk)
 
 
-def _forms(play: Play, state: RunState, count: int) -> dict[str, Any]:
+def _forms(
+    play: Play, state: RunState, count: int, kinds: Iterable[str] = FORMS
+) -> dict[str, Any]:
     initial: dict[str, Any] = {"index": count}
     extra: dict[str, dict[str, Any]] = {
         "status": {"next_update": _next_update(play, state), "audience": "customer"},
@@ -90,8 +96,8 @@ def _forms(play: Play, state: RunState, count: int) -> dict[str, Any]:
         "investigate": {"minutes": "15"},
     }
     return {
-        kind: form(initial={**initial, **extra.get(kind, {})}, scenario=play)
-        for kind, form in FORMS.items()
+        kind: FORMS[kind](initial={**initial, **extra.get(kind, {})}, scenario=play)
+        for kind in kinds
     }
 
 
@@ -101,7 +107,9 @@ def _next_update(play: Play, state: RunState) -> str:
     return play.clock.at(due).strftime("%H:%M")
 
 
-def _live_context(run: Run, play: Play, state: RunState) -> dict[str, Any]:
+def _live_context(
+    run: Run, play: Play, state: RunState, forms: dict[str, Any]
+) -> dict[str, Any]:
     """What every response of the play page shows: the full page and each htmx update."""
     live = services.live_view(play, state)
     return {
@@ -112,7 +120,7 @@ def _live_context(run: Run, play: Play, state: RunState) -> dict[str, Any]:
         "live": live,
         "charts": charts.charts(play, live["points"], live["markers"], state.clock),
         "chart_rows": charts.table(play, live["points"]),
-        "forms": _forms(play, state, run.action_count),
+        "forms": forms,
         "severities": play.severities.levels,
         "index": run.action_count,
         "next_update": _next_update(play, state),
@@ -129,7 +137,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     play = services.scenario_of(run.scenario)
     state = services.run_state(run)
 
-    context = _live_context(run, play, state)
+    context = _live_context(run, play, state, _forms(play, state, run.action_count))
     context["timeline"] = view.timeline(play, state)
     context["terminal"] = [
         services.terminal_entry(play, step) for step in state.steps[-TERMINAL_HISTORY:]
@@ -173,7 +181,9 @@ def run_action(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
             messages.warning(request, outcome.step.output)
         return redirect(reverse("sandbox:run", args=[run.pk]) + "#terminal")
 
-    context = _live_context(outcome.run, play, outcome.state)
+    # The fragments carry one form: the pager's, until the page is acknowledged.
+    forms = _forms(play, outcome.state, outcome.run.action_count, ["ack"])
+    context = _live_context(outcome.run, play, outcome.state, forms)
     step = outcome.step
     context["entry"] = services.terminal_entry(play, step)
     context["oob"] = True

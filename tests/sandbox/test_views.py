@@ -311,15 +311,47 @@ def test_the_play_page_query_count_does_not_grow(
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_the_action_query_count_does_not_grow(
+    learner_client: Client,
+    run: Run,
+    count: int,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+) -> None:
+    # The state after an action is cached once its transaction commits, which a test's
+    # transaction never does: run the callbacks as a commit would.
+    with django_capture_on_commit_callbacks(execute=True):
+        _play_through(run, count)
+
+    # Session, user, run; then in a savepoint: the count claimed, the new action. No
+    # replay: the state is cached.
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        django_assert_num_queries(7),
+    ):
+        plain = command(learner_client, run, "kubectl get pods -n shop", **HTMX)
+    # What the play page posts: one more, for an action stored with the form's token.
+    data = {"kind": "command", "command": "kubectl get pods -n shop",
+            "index": str(count + 1), "token": "f" * 32}  # fmt: skip
+    with django_assert_num_queries(8):
+        from_page = learner_client.post(f"/runs/{run.pk}/actions/", data, **HTMX)
+
+    assert plain.status_code == from_page.status_code == 200
+    assert f"· {count + 2} actions" in from_page.content.decode()
+    assert RunAction.objects.get(token="f" * 32).index == count + 1
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_an_action_without_a_cached_state_replays_in_one_more_query(
     learner_client: Client, run: Run, count: int, django_assert_num_queries
 ) -> None:
     _play_through(run, count)
+    cache.clear()
 
-    # Session, user, run; then in a savepoint: the locked run, the new action, the count.
     with django_assert_num_queries(8):
         response = command(learner_client, run, "kubectl get pods -n shop", **HTMX)
 
     assert response.status_code == 200
+    assert f"· {count + 1} actions" in response.content.decode()
 
 
 def test_resolving_sends_htmx_and_plain_posts_to_the_debrief(

@@ -198,6 +198,48 @@ def container_status(pod: Pod, behaviour: str, t: int) -> ContainerStatus:
     )
 
 
+def container_ready(pod: Pod, behaviour: str, t: int) -> bool:
+    """`container_status(pod, behaviour, t).ready` without building the status: metrics
+    ask it for every pod at every sample."""
+    if pod.node is None or behaviour == "pull_error":
+        return False
+    if behaviour != "oom":
+        # One container that starts once and keeps running (see container_runs).
+        return t >= pod.created + START_DELAY + READY_AFTER
+    runs = container_runs(pod, behaviour, t)
+    if not runs:
+        return False
+    current = runs[-1]
+    running = current.end is None or current.end > t
+    return running and t >= current.start + READY_AFTER
+
+
+def ready_spans(pod: Pod, behaviour: str, until: int) -> list[tuple[int, int | None]]:
+    """The spans [start, end) up to `until` in which the pod is alive and its container
+    ready (end None: still ready), so that readiness at many instants costs one pass."""
+    if pod.node is None or behaviour == "pull_error":
+        return []
+    start = pod.created + START_DELAY
+    if behaviour != "oom":
+        spans: list[tuple[int, int | None]] = [(start + READY_AFTER, None)]
+    else:
+        horizon = (until // SCHEDULE_BLOCK + 1) * SCHEDULE_BLOCK
+        runs = _oom_schedule(pod.uid, start, pod.first_run, pod.rerun, horizon)
+        spans = [
+            (run.start + READY_AFTER, run.end)
+            for run in runs
+            if run.start <= until
+            and (run.end is None or run.start + READY_AFTER < run.end)
+        ]
+    if pod.deleted is None:
+        return spans
+    return [
+        (begin, pod.deleted if end is None else min(end, pod.deleted))
+        for begin, end in spans
+        if begin < pod.deleted
+    ]
+
+
 def pod_phase(pod: Pod, status: ContainerStatus) -> str:
     if pod.node is None or status.reason in ("ContainerCreating", "ErrImagePull"):
         return "Pending"

@@ -7,6 +7,7 @@ continue from it, and replaying the same actions always gives an equal state.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from . import incident
@@ -63,6 +64,8 @@ class RunState:
     changes: tuple[ClusterChange, ...] = ()
     seen: tuple[tuple[int, str], ...] = ()
     pitfalls: tuple[tuple[int, str], ...] = ()
+    # How many earlier steps `trimmed` left out of `steps`; 0 for a whole run.
+    steps_before: int = 0
 
 
 def new_run(scenario: Scenario, seed: int = 0) -> RunState:
@@ -72,6 +75,38 @@ def new_run(scenario: Scenario, seed: int = 0) -> RunState:
 def next_action(state: RunState, text: str) -> Action:
     """Stamp an action typed now with the run's current simulated time."""
     return Action(at=state.clock, text=text)
+
+
+def trimmed(state: RunState, since: int) -> RunState:
+    """What continuing the run and showing its recent past need, at a size that does not
+    grow with the run: the state with only its steps from `since` on, and without what
+    they printed.
+
+    Applying an action to it gives the state the whole run would, but for the steps and
+    outputs left out; `restored` puts them back.
+    """
+    keep = bisect_left(state.steps, since, key=_at)
+    return replace(
+        state,
+        steps=tuple(
+            replace(step, output="") if step.output else step
+            for step in state.steps[keep:]
+        ),
+        steps_before=state.steps_before + keep,
+    )
+
+
+def restored(state: RunState, steps: tuple[Step, ...]) -> RunState:
+    """The state with all the run's steps, first to last, in place of those it holds."""
+    if len(steps) != state.steps_before + len(state.steps):
+        raise ValueError(
+            f"expected {state.steps_before + len(state.steps)} steps, got {len(steps)}"
+        )
+    return replace(state, steps=steps, steps_before=0)
+
+
+def _at(step: Step) -> int:
+    return step.at
 
 
 def replay(scenario: Scenario, seed: int, actions: list[Action]) -> RunState:
@@ -122,9 +157,8 @@ def _record(
     ok: bool,
     pitfalls: tuple[str, ...] = (),
 ) -> RunState:
-    step = Step(
-        len(state.steps), action.at, action.text, kind, output, cost, ok, pitfalls
-    )
+    index = state.steps_before + len(state.steps)
+    step = Step(index, action.at, action.text, kind, output, cost, ok, pitfalls)
     return replace(state, steps=(*state.steps, step), clock=action.at + cost)
 
 

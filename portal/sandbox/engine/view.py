@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Any
 
 from . import incident, metrics
@@ -10,17 +11,33 @@ from .replay import RunState, Step
 from .scenario import Scenario
 
 CHART_HISTORY = 15 * 60
+# The play page charts the last half hour, like an on-call dashboard, so what it computes
+# does not grow with the length of the run.
+WINDOW = 30 * 60
+
+
+def window_start(state: RunState) -> int:
+    """The whole minute the play page's window starts at."""
+    start = max(-CHART_HISTORY, state.clock - WINDOW)
+    return start - start % 60
 
 
 def alerts(
-    scenario: Scenario, state: RunState, start: int = -CHART_HISTORY
+    scenario: Scenario,
+    state: RunState,
+    start: int = -CHART_HISTORY,
+    points: Sequence[metrics.Sample] | None = None,
 ) -> list[dict[str, Any]]:
     """Each alert rule's firing periods since `start`, evaluated on per-minute metrics.
 
     A page that shows a recent window passes its start, so the cost stays flat however
     long the run is; a period already firing at `start` is reported as firing from then.
+    A page that charts the same window passes its `points` too, computed once.
     """
-    points = metrics.series(scenario, state.cluster, state.traffic, start, state.clock)
+    if points is None:
+        points = metrics.series(
+            scenario, state.cluster, state.traffic, start, state.clock
+        )
     result = []
     for rule in scenario.alerts:
         run, firing_since = 0, None
@@ -45,7 +62,10 @@ def alerts(
 
 
 def pager(
-    scenario: Scenario, state: RunState, start: int = -CHART_HISTORY
+    scenario: Scenario,
+    state: RunState,
+    start: int = -CHART_HISTORY,
+    points: Sequence[metrics.Sample] | None = None,
 ) -> dict[str, Any]:
     sent = incident.notifications(scenario, state, state.clock)
     return {
@@ -55,7 +75,7 @@ def pager(
             {"at": scenario.clock.hhmmss(n.at), "person": _name(scenario, n.person),
              "level": n.level, "reason": n.reason} for n in sent
         ],
-        "alerts": alerts(scenario, state, start),
+        "alerts": alerts(scenario, state, start, points),
     }  # fmt: skip
 
 
@@ -69,7 +89,7 @@ def snapshot(scenario: Scenario, state: RunState) -> dict[str, Any]:
     return {
         "clock": clock.hhmmss(state.clock),
         "clock_seconds": state.clock,
-        "pager": pager(scenario, state),
+        "pager": pager(scenario, state, -CHART_HISTORY, points),
         "incident": {
             "declared_at": _stamp(scenario, state.declared_at),
             "severity": incident.severity_at(state, state.clock),
