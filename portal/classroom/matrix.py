@@ -1,33 +1,34 @@
 """Where each learner stands on each assignment, computed in a fixed number of queries.
 
-Every figure comes from a handful of flat queries over the cohort's learners (as a
-subquery, never a list of ids, so a large cohort never meets SQLite's parameter limit)
-and is then combined in Python.
+The facts come from `portal.classroom.facts`: summarised by the database over a whole
+cohort for the matrix and the grades export, or read with one learner's assignments
+for the dashboard and the learner's page. The rules that turn them into a cell's state
+and score are here, the same for both.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from statistics import mean
-from typing import Any
+from math import fsum
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from portal.classroom.models import (
-    Assignment,
-    Cohort,
-    Extension,
-    Membership,
-    ResponseGrade,
-    ScoreOverride,
+from portal.classroom.facts import (
+    Facts,
+    Work,
+    cohort_facts,
+    json_rows,
+    learner_facts,
+    moment,
+    with_learner_work,
 )
-from portal.progress.models import LessonProgress
-from portal.quizzes.models import Attempt, DiscussionResponse, Quiz
-from portal.sandbox.models import Run
+from portal.classroom.models import Assignment, Cohort, Membership, ResponseGrade
+from portal.quizzes.models import DiscussionResponse, Quiz
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -41,6 +42,12 @@ STATE_LABELS = {
 }
 
 
+# What an assignment's title and link need, and what they do not: a scenario's data.
+ASSIGNED = ("lesson", "quiz__lesson", "scenario")
+LAST = Quiz.Grading.LAST
+UNUSED = ("scenario__data",)
+
+
 @dataclass(frozen=True)
 class Learner:
     id: int
@@ -52,7 +59,7 @@ class Learner:
         return self.display_name or self.username
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     assignment: Assignment
     state: str
@@ -75,24 +82,25 @@ class Cell:
         return self.assignment.opens_at <= timezone.now()
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     learner: Learner
     cells: list[Cell]
+    done: int = field(init=False)
+    late: int = field(init=False)
+    mean_score: float | None = field(init=False)
 
-    @property
-    def done(self) -> int:
-        """Done on time (or overridden); late work is counted in `late` only."""
-        return sum(1 for cell in self.cells if cell.state == DONE)
-
-    @property
-    def late(self) -> int:
-        return sum(1 for cell in self.cells if cell.state == LATE)
-
-    @property
-    def mean_score(self) -> float | None:
+    def __post_init__(self) -> None:
+        # Done on time (or overridden); late work is counted in `late` only.
+        self.done = sum(1 for cell in self.cells if cell.state == DONE)
+        self.late = sum(1 for cell in self.cells if cell.state == LATE)
         scores = [cell.score for cell in self.cells if cell.score is not None]
-        return round(mean(scores), 1) if scores else None
+        self.mean_score = _mean(scores)
+
+
+def _mean(scores: list[float]) -> float | None:
+    """The mean to one decimal (a plain float mean: statistics.mean is exact but slow)."""
+    return round(fsum(scores) / len(scores), 1) if scores else None
 
 
 @dataclass
@@ -102,68 +110,7 @@ class Column:
     mean_score: float | None = None
 
 
-@dataclass
-class Facts:
-    """Everything recorded about a set of learners on a set of assignments."""
-
-    attempts: dict[tuple[int, int], list[tuple[Any, ...]]]
-    runs: dict[tuple[int, int], list[tuple[Any, ...]]]
-    lessons: dict[tuple[int, int], tuple[Any, ...]]
-    extensions: dict[tuple[int, int], Extension]
-    overrides: dict[tuple[int, int], float]
-
-
-def load_facts(users: QuerySet[Any], assignments: QuerySet[Assignment]) -> Facts:
-    """Load attempts, runs, lesson progress, extensions and overrides: five queries.
-
-    `users` is a queryset of user ids used as a subquery.
-    """
-    attempts: dict[tuple[int, int], list[tuple[Any, ...]]] = defaultdict(list)
-    for row in Attempt.objects.filter(
-        user__in=users, quiz__in=assignments.values("quiz_id")
-    ).values_list(
-        "user_id", "quiz_id", "state", "number", "score", "max_score", "submitted_at"
-    ):
-        attempts[row[0], row[1]].append(row)
-
-    runs: dict[tuple[int, int], list[tuple[Any, ...]]] = defaultdict(list)
-    for run in Run.objects.filter(
-        user__in=users, scenario__in=assignments.values("scenario_id")
-    ).values_list("user_id", "scenario_id", "state", "total_score", "finished_at"):
-        runs[run[0], run[1]].append(run)
-
-    lessons = {
-        (row[0], row[1]): row
-        for row in LessonProgress.objects.filter(
-            user__in=users, lesson__in=assignments.values("lesson_id")
-        ).values_list("user_id", "lesson_id", "first_opened_at", "completed_at")
-    }
-    extensions = {
-        (extension.assignment_id, extension.user_id): extension
-        for extension in Extension.objects.filter(
-            assignment__in=assignments.values("pk"), user__in=users
-        )
-    }
-    overrides: dict[tuple[int, int], float] = {}
-    for assignment_id, user_id, score in (
-        ScoreOverride.objects.filter(
-            assignment__in=assignments.values("pk"), user__in=users
-        )
-        .order_by("changed_at", "pk")
-        .values_list("assignment_id", "user_id", "new_score")
-    ):
-        overrides[assignment_id, user_id] = score
-    return Facts(attempts, runs, lessons, extensions, overrides)
-
-
-def _percent(score: float | None, max_score: float) -> float | None:
-    if score is None or not max_score:
-        return None
-    return round(100 * score / max_score, 1)
-
-
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """What counts of a learner's work on an assignment, by the assignment's window.
 
     Work submitted before the assignment opened does not count. The score is the one
@@ -177,56 +124,37 @@ class Progress:
     late: bool = False
 
 
-def _windowed(
-    rows: list[tuple[Any, ...]],
-    when: int,
-    opens_at: datetime,
-    due_at: datetime,
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Split finished rows, by their time at index `when`, into on-time and late."""
-    counted = [row for row in rows if row[when] >= opens_at]
-    on_time = [row for row in counted if row[when] <= due_at]
-    late = [row for row in counted if row[when] > due_at]
-    return on_time, late
+def _counted_score(assignment: Assignment, chosen: list[Work]) -> float | None:
+    """The quiz's grading picks the last or the best attempt; a run counts its best."""
+    quiz = assignment.quiz if assignment.kind == Assignment.Kind.QUIZ else None
+    if quiz is not None and quiz.grading == LAST:
+        return max(chosen, key=lambda work: work.last_number).last_score
+    return max((w.best for w in chosen if w.best is not None), default=None)
 
 
-def _quiz_progress(
-    quiz: Quiz, rows: list[tuple[Any, ...]], opens_at: datetime, due_at: datetime
+def _progress(
+    assignment: Assignment, key: tuple[int, int], facts: Facts, due_at: datetime
 ) -> Progress:
-    submitted = [
-        row for row in rows if row[2] == Attempt.State.SUBMITTED and row[6] is not None
-    ]
-    in_progress = any(row[2] == Attempt.State.IN_PROGRESS for row in rows)
-    on_time, late = _windowed(submitted, 6, opens_at, due_at)
+    if assignment.kind == Assignment.Kind.LESSON:
+        opened, completed = facts.lessons.get(key, (False, None))
+        return Progress(
+            started=opened,
+            finished_at=completed,
+            late=completed is not None and completed > due_at,
+        )
+    windows = facts.work.get(key)
+    if not windows:
+        return Progress(started=key in facts.unfinished)
+    own = facts.own_window(assignment.id, due_at)
+    on_time = [work for number, work in windows.items() if number <= own]
+    late = [work for number, work in windows.items() if number > own]
     chosen = on_time or late
     if not chosen:
-        return Progress(started=in_progress)
-    if quiz.grading == Quiz.Grading.LAST:
-        counting = max(chosen, key=lambda row: row[3])
-    else:
-        counting = max(chosen, key=lambda row: (_percent(row[4], row[5]) or 0, -row[3]))
+        return Progress(started=key in facts.unfinished)
     return Progress(
         started=True,
-        score=_percent(counting[4], counting[5]),
-        finished_at=min(row[6] for row in chosen),
-        late=not on_time,
-    )
-
-
-def _run_progress(
-    rows: list[tuple[Any, ...]], opens_at: datetime, due_at: datetime
-) -> Progress:
-    finished = [row for row in rows if row[2] == Run.State.FINISHED and row[4]]
-    active = any(row[2] != Run.State.FINISHED for row in rows)
-    on_time, late = _windowed(finished, 4, opens_at, due_at)
-    chosen = on_time or late
-    if not chosen:
-        return Progress(started=active)
-    best = max((row[3] for row in chosen if row[3] is not None), default=None)
-    return Progress(
-        started=True,
-        score=best,
-        finished_at=min(row[4] for row in chosen),
+        score=_counted_score(assignment, chosen),
+        finished_at=min(work.first_at for work in chosen),
         late=not on_time,
     )
 
@@ -236,30 +164,14 @@ def cell_for(assignment: Assignment, user_id: int, facts: Facts, now: datetime) 
 
     An overridden cell shows the override's score and counts as done.
     """
-    key = (assignment.pk, user_id)
-    extension = facts.extensions.get(key)
+    key = (assignment.id, user_id)
+    extra_minutes, extra_attempts = facts.extensions.get(key, (0, 0))
     due_at = assignment.due_at
-    if extension is not None:
-        due_at += timedelta(minutes=extension.extra_minutes)
+    if extra_minutes:
+        due_at += timedelta(minutes=extra_minutes)
+    progress = _progress(assignment, key, facts, due_at)
 
-    progress = Progress()
-    if assignment.kind == Assignment.Kind.QUIZ and assignment.quiz is not None:
-        rows = facts.attempts.get((user_id, assignment.quiz.pk), [])
-        progress = _quiz_progress(assignment.quiz, rows, assignment.opens_at, due_at)
-    elif assignment.kind == Assignment.Kind.SCENARIO:
-        rows = facts.runs.get((user_id, assignment.scenario_id or 0), [])
-        progress = _run_progress(rows, assignment.opens_at, due_at)
-    else:
-        lesson = facts.lessons.get((user_id, assignment.lesson_id or 0))
-        if lesson is not None:
-            progress = Progress(
-                started=lesson[2] is not None,
-                finished_at=lesson[3],
-                late=lesson[3] is not None and lesson[3] > due_at,
-            )
-
-    finished_at = progress.finished_at
-    if finished_at is not None:
+    if progress.finished_at is not None:
         state = LATE if progress.late else DONE
     elif now > due_at:
         state = LATE
@@ -274,12 +186,11 @@ def cell_for(assignment: Assignment, user_id: int, facts: Facts, now: datetime) 
         due_at=due_at,
         score=progress.score,
         computed_score=progress.score,
-        finished_at=finished_at,
+        finished_at=progress.finished_at,
+        extra_minutes=extra_minutes,
+        extra_attempts=extra_attempts,
         late_score=progress.late and progress.score is not None,
     )
-    if extension is not None:
-        cell.extra_minutes = extension.extra_minutes
-        cell.extra_attempts = extension.extra_attempts
     if key in facts.overrides:
         cell.score = facts.overrides[key]
         cell.overridden = True
@@ -289,8 +200,10 @@ def cell_for(assignment: Assignment, user_id: int, facts: Facts, now: datetime) 
 
 
 def cohort_assignments(cohort: Cohort) -> QuerySet[Assignment]:
-    return Assignment.objects.filter(cohort=cohort).select_related(
-        "lesson", "quiz__lesson", "scenario"
+    return (
+        Assignment.objects.filter(cohort=cohort)
+        .select_related(*ASSIGNED)
+        .defer(*UNUSED)
     )
 
 
@@ -309,6 +222,7 @@ def cohort_learners(cohort: Cohort) -> list[Learner]:
 class Matrix:
     assignments: list[Assignment]
     rows: list[Row]
+    # Totals of each assignment over every learner of the cohort, whatever is shown.
     columns: list[Column]
     learner_count: int
 
@@ -316,13 +230,12 @@ class Matrix:
 def build_matrix(cohort: Cohort, now: datetime | None = None) -> Matrix:
     """Every learner's cell on every assignment: seven queries whatever the size."""
     now = now or timezone.now()
-    assignments_qs = cohort_assignments(cohort)
-    assignments = list(assignments_qs)
+    assignments = list(cohort_assignments(cohort))
     learners = cohort_learners(cohort)
     users = Membership.objects.filter(
         cohort=cohort, role=Membership.Role.LEARNER
     ).values("user_id")
-    facts = load_facts(users, assignments_qs)
+    facts = cohort_facts(users, assignments)
 
     rows = [
         Row(learner, [cell_for(a, learner.id, facts, now) for a in assignments])
@@ -339,16 +252,18 @@ def column_totals(assignments: list[Assignment], rows: list[Row]) -> list[Column
         for cell in cells:
             counts[cell.state] += 1
         scores = [cell.score for cell in cells if cell.score is not None]
-        columns.append(
-            Column(assignment, counts, round(mean(scores), 1) if scores else None)
-        )
+        columns.append(Column(assignment, counts, _mean(scores)))
     return columns
 
 
 def sort_and_filter(
     matrix: Matrix, sort: str, descending: bool, state: str, query: str
 ) -> Matrix:
-    """Rows filtered by name and by having a cell in `state`, then sorted; totals follow."""
+    """Rows filtered by name and by having a cell in `state`, then sorted.
+
+    Both apply to every learner of the cohort, before the rows are paged; the column
+    totals stay those of the whole cohort.
+    """
     rows = matrix.rows
     if query:
         needle = query.casefold()
@@ -360,54 +275,50 @@ def sort_and_filter(
         ]
     if state in STATE_LABELS:
         rows = [row for row in rows if any(c.state == state for c in row.cells)]
+    return Matrix(
+        matrix.assignments,
+        _sorted(rows, matrix.assignments, sort, descending),
+        matrix.columns,
+        matrix.learner_count,
+    )
 
-    ids = [str(a.pk) for a in matrix.assignments]
+
+def _sorted(
+    rows: list[Row], assignments: list[Assignment], sort: str, descending: bool
+) -> list[Row]:
+    """Rows by an assignment's score, done, late, mean score or (else) name.
+
+    Rows with no score go last either way; ties go by name.
+    """
+    sign = -1 if descending else 1
+    ids = [str(a.pk) for a in assignments]
     if sort in ids:
         index = ids.index(sort)
-        rows = sorted(
+        return sorted(
+            rows, key=lambda row: _by_score(row.cells[index].score, sign, row)
+        )
+    if sort == "score":
+        return sorted(rows, key=lambda row: _by_score(row.mean_score, sign, row))
+    if sort in ("done", "late"):
+        return sorted(
             rows,
-            key=lambda row: (
-                row.cells[index].score is None,
-                (row.cells[index].score or 0) * (-1 if descending else 1),
-                row.learner.name.casefold(),
-            ),
+            key=lambda row: (sign * getattr(row, sort), row.learner.name.casefold()),
         )
-    elif sort == "done":
-        rows = sorted(rows, key=lambda row: row.done, reverse=descending)
-    elif sort == "late":
-        rows = sorted(rows, key=lambda row: row.late, reverse=descending)
-    elif sort == "score":
-        rows = sorted(
-            rows,
-            key=lambda row: (
-                row.mean_score is None,
-                (row.mean_score or 0) * (-1 if descending else 1),
-            ),
-        )
-    else:
-        rows = sorted(
-            rows, key=lambda row: row.learner.name.casefold(), reverse=descending
-        )
-    columns = column_totals(matrix.assignments, rows)
-    return Matrix(matrix.assignments, rows, columns, matrix.learner_count)
+    return sorted(rows, key=lambda row: row.learner.name.casefold(), reverse=descending)
 
 
-def learner_assignments(user_id: int, now: datetime | None = None) -> list[Cell]:
-    """Every assignment of every cohort the user attends, with their state.
+def _by_score(score: float | None, sign: int, row: Row) -> tuple[Any, ...]:
+    return (score is None, sign * (score or 0), row.learner.name.casefold())
 
-    One query when the user attends no cohort, six otherwise.
-    """
+
+def learner_cells(
+    assignments: QuerySet[Assignment], user_id: int, now: datetime | None = None
+) -> list[Cell]:
+    """The user's cell on each of the assignments: one query."""
     now = now or timezone.now()
-    assignments_qs = Assignment.objects.filter(
-        cohort__memberships__user_id=user_id,
-        cohort__memberships__role=Membership.Role.LEARNER,
-    ).select_related("cohort", "lesson", "quiz__lesson", "scenario")
-    assignments = list(assignments_qs)
-    if not assignments:
-        return []
-    users = User.objects.filter(pk=user_id).values("pk")
-    facts = load_facts(users, assignments_qs)
-    return [cell_for(a, user_id, facts, now) for a in assignments]
+    loaded = list(with_learner_work(assignments, user_id))
+    facts = learner_facts(loaded, user_id)
+    return [cell_for(assignment, user_id, facts, now) for assignment in loaded]
 
 
 @dataclass(frozen=True)
@@ -420,42 +331,120 @@ class Feedback:
     url: str
 
 
-def learner_feedback(user: User) -> list[Feedback]:
-    """Instructors' marks and feedback on the user's open answers and discussion responses.
+@dataclass(frozen=True)
+class CohortWork:
+    """A learner's assignments in all their cohorts, and instructors' feedback."""
 
-    Two queries.
+    assignments: list[Cell]
+    feedback: list[Feedback]
+
+
+def learner_work(
+    user_id: int, now: datetime | None = None, feedback: bool = True
+) -> CohortWork:
+    """Every assignment of every cohort the user attends, with their state, and the
+    instructors' feedback on the user's work (unless told there is none): one query,
+    which carries it all.
+
+    There is no feedback without an assignment: instructors grade assigned work only.
     """
-    grades = ResponseGrade.objects.filter(answer__attempt__user=user).select_related(
-        "answer__question", "answer__version", "answer__attempt__quiz__lesson"
+    now = now or timezone.now()
+    assignments = (
+        Assignment.objects.filter(
+            cohort__memberships__user_id=user_id,
+            cohort__memberships__role=Membership.Role.LEARNER,
+        )
+        .select_related("cohort", *ASSIGNED)
+        .defer(*UNUSED)
     )
+    annotated = with_learner_work(assignments, user_id)
+    if feedback:
+        annotated = annotated.annotate(**_feedback(user_id))
+    loaded = list(annotated)
+    if not loaded:
+        return CohortWork([], [])
+    facts = learner_facts(loaded, user_id)
+    first: Any = loaded[0]
+    return CohortWork(
+        [cell_for(assignment, user_id, facts, now) for assignment in loaded],
+        _feedback_items(first.grades, first.discussions) if feedback else [],
+    )
+
+
+def learner_assignments(user_id: int, now: datetime | None = None) -> list[Cell]:
+    """Every assignment of every cohort the user attends, with its state: one query."""
+    return learner_work(user_id, now).assignments
+
+
+def learner_feedback(user: User) -> list[Feedback]:
+    """Instructors' marks and feedback on the user's open answers and discussion
+    responses: one query."""
+    rows = User.objects.filter(pk=user.pk).annotate(**_feedback(user.pk))
+    found: Any = rows.first()
+    return _feedback_items(found.grades, found.discussions) if found else []
+
+
+def _feedback(user_id: int) -> dict[str, Any]:
+    """JSON arrays of the grades of the user's answers and of their graded responses."""
+    grades = ResponseGrade.objects.filter(answer__attempt__user_id=user_id)
     responses = DiscussionResponse.objects.filter(
-        user=user, graded_at__isnull=False
-    ).select_related("question__lesson")
+        user_id=user_id, graded_at__isnull=False
+    )
+    return {
+        "grades": json_rows(
+            grades,
+            "answer__attempt__user",
+            id=F("pk"),
+            answer=F("answer_id"),
+            at=F("graded_at"),
+            quiz=F("answer__attempt__quiz__title"),
+            question=F("answer__version__text"),
+            points=F("points"),
+            out_of=F("answer__question__points"),
+            text=F("feedback"),
+            lesson=F("answer__attempt__quiz__lesson__slug"),
+            attempt=F("answer__attempt_id"),
+        ),
+        "discussions": json_rows(
+            responses,
+            "user",
+            at=F("graded_at"),
+            number=F("question__lesson__number"),
+            question=F("question__text"),
+            grade=F("grade"),
+            text=F("feedback"),
+            lesson=F("question__lesson__slug"),
+        ),
+    }
+
+
+def _feedback_items(
+    grades: list[dict[str, Any]] | None, discussions: list[dict[str, Any]] | None
+) -> list[Feedback]:
     # Re-grades add rows; only the newest grade of each answer is the learner's mark.
-    newest: dict[int, ResponseGrade] = {}
-    for grade in grades:
-        newest.setdefault(grade.answer_id, grade)
+    newest: dict[int, dict[str, Any]] = {}
+    for grade in sorted(grades or [], key=lambda g: (moment(g["at"]), g["id"])):
+        newest[grade["answer"]] = grade
     items = [
         Feedback(
-            at=grade.graded_at,
-            where=grade.answer.attempt.quiz.title,
-            question=grade.answer.version.text,
-            mark=f"{grade.points:g} of {grade.answer.question.points}",
-            text=grade.feedback,
-            url=grade.answer.attempt.get_absolute_url(),
+            at=moment(grade["at"]),
+            where=grade["quiz"],
+            question=grade["question"],
+            mark=f"{grade['points']:g} of {grade['out_of']}",
+            text=grade["text"],
+            url=reverse("quizzes:attempt", args=[grade["lesson"], grade["attempt"]]),
         )
         for grade in newest.values()
     ]
     items += [
         Feedback(
-            at=response.graded_at,
-            where=f"Lesson {response.question.lesson.number} discussion",
-            question=response.question.text,
-            mark=f"{100 * (response.grade or 0):g}%",
-            text=response.feedback,
-            url=response.question.lesson.get_absolute_url(),
+            at=moment(response["at"]),
+            where=f"Lesson {response['number']} discussion",
+            question=response["question"],
+            mark=f"{100 * (response['grade'] or 0):g}%",
+            text=response["text"],
+            url=reverse("curriculum:lesson-detail", args=[response["lesson"]]),
         )
-        for response in responses
-        if response.graded_at is not None
+        for response in discussions or []
     ]
     return sorted(items, key=lambda item: item.at, reverse=True)

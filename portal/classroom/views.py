@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -41,9 +41,8 @@ from portal.classroom.forms import (
 from portal.classroom.matrix import (
     STATE_LABELS,
     build_matrix,
-    cell_for,
     cohort_assignments,
-    load_facts,
+    learner_cells,
     sort_and_filter,
 )
 from portal.classroom.models import (
@@ -65,6 +64,9 @@ from portal.quizzes.models import (
 )
 from portal.quizzes.review import question_item, review_item
 from portal.sandbox.models import Run, Scenario
+
+# Learners per page of the progress matrix.
+MATRIX_PAGE_SIZE = 50
 
 
 def _cohort_url(code: str, *args: Any, **kwargs: Any) -> str:
@@ -239,12 +241,15 @@ def matrix(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     state = request.GET.get("state", "")
     query = request.GET.get("q", "").strip()
 
+    # Sorting and filtering go over the whole cohort; only then is a page cut out.
     full = build_matrix(cohort)
     shown = sort_and_filter(full, sort, descending, state, query)
+    page = Paginator(shown.rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
 
     context = {
         "cohort": cohort,
         "matrix": shown,
+        "page": page,
         "sort": sort,
         "descending": descending,
         "state": state,
@@ -271,14 +276,10 @@ def learner_detail(
     )
     learner = membership.user
 
-    assignments_qs = cohort_assignments(cohort)
-    facts = load_facts(User.objects.filter(pk=learner.pk).values("pk"), assignments_qs)
-    now = timezone.now()
-    cells = [cell_for(a, learner.pk, facts, now) for a in assignments_qs]
     context = {
         "cohort": cohort,
         "learner": learner,
-        "cells": cells,
+        "cells": learner_cells(cohort_assignments(cohort), learner.pk),
         "attempts": Attempt.objects.filter(user=learner).select_related("quiz__lesson"),
         "runs": Run.objects.filter(user=learner).select_related("scenario"),
         "discussions": DiscussionResponse.objects.filter(user=learner)
@@ -542,11 +543,7 @@ def override(
         role=Membership.Role.LEARNER,
     )
     learner = membership.user
-    facts = load_facts(
-        User.objects.filter(pk=learner.pk).values("pk"),
-        Assignment.objects.filter(pk=assignment.pk),
-    )
-    cell = cell_for(assignment, learner.pk, facts, timezone.now())
+    (cell,) = learner_cells(cohort_assignments(cohort).filter(pk=pk), learner.pk)
     form = OverrideForm(request.POST or None)
 
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import (
     Exists,
+    F,
     FilteredRelation,
     OuterRef,
     Prefetch,
@@ -23,11 +24,12 @@ from django.db.models import (
 
 from portal.accounts.models import Profile
 from portal.accounts.roles import is_instructor
+from portal.classroom.facts import json_rows, moment
 from portal.classroom.matrix import learner_assignments, learner_feedback
-from portal.classroom.models import Membership, ScoreOverride
+from portal.classroom.models import Membership, ResponseGrade, ScoreOverride
 from portal.curriculum.models import Lesson, Section
 from portal.progress.completion import RESULT_ITEMS, LessonStatus, evaluate
-from portal.progress.models import Activity, LessonProgress, SectionRead
+from portal.progress.models import Activity, LessonProgress, ScenarioResult, SectionRead
 from portal.quizzes.models import Answer, Attempt, DiscussionResponse
 from portal.sandbox.models import Run
 
@@ -99,6 +101,7 @@ class Overview:
     lessons: list[LessonStatus]
     activities: list[Activity]
     attends_cohort: bool
+    has_feedback: bool
 
     @property
     def percent(self) -> int:
@@ -144,16 +147,20 @@ def learner_overview(
 ) -> Overview:
     """Load the learner's standing in every current lesson and their recent activity.
 
-    The lessons come with the learner's progress rows joined, their current sections
-    flagged read or not in one query, and the scenario results of the progress rows in
-    another (skipped when there are none). `history` also loads when each section was
-    read, for the export.
+    The lessons come with the learner's progress rows and scenario results joined, and
+    their current sections flagged read or not in a second query; a third reads the
+    activity and the profile. `history` also loads when each section was read, for the
+    export.
     """
     # The quiz comes joined: its review options decide whether results are shown.
     lessons = list(
-        with_progress_of(
-            Lesson.objects.current().select_related("quiz"), user
-        ).prefetch_related(
+        with_progress_of(Lesson.objects.current().select_related("quiz"), user)
+        .annotate(
+            my_scenario_results=_scenario_results_of(user),
+            # The same on every row: it spares reading activity there is none of.
+            learner_has_activity=Exists(Activity.objects.filter(user=user)),
+        )
+        .prefetch_related(
             Prefetch(
                 "sections",
                 queryset=with_read_flags(
@@ -163,9 +170,9 @@ def learner_overview(
             )
         )
     )
-    rows = [progress for lesson in lessons if (progress := progress_of(lesson))]
-    lookups = ["scenario_results", *(["sections_read"] if history else [])]
-    prefetch_related_objects(rows, *lookups)
+    if history:
+        rows = [progress for lesson in lessons if (progress := progress_of(lesson))]
+        prefetch_related_objects(rows, "sections_read")
 
     statuses = []
     for lesson in lessons:
@@ -175,54 +182,110 @@ def learner_overview(
             statuses.append(anonymous_status(lesson, sections))
             continue
         progress.lesson = lesson
+        results = _scenario_results(
+            progress,
+            lesson.my_scenario_results,  # type: ignore[attr-defined]
+        )
         statuses.append(
-            evaluate(
-                lesson,
-                sections,
-                progress,
-                read_kinds(sections),
-                list(progress.scenario_results.all()),
-            )
+            evaluate(lesson, sections, progress, read_kinds(sections), results)
         )
 
-    activities, profile = _activity_and_profile(user, activity_limit)
+    # With no lesson loaded there is no flag: look for activity all the same.
+    first: Any = lessons[0] if lessons else None
+    has_activity = first.learner_has_activity if first is not None else True
+    activities, profile = _activity_and_profile(user, activity_limit, has_activity)
     return Overview(
         profile=profile,
         lessons=statuses,
         activities=activities,
-        # A profile created just now carries no flag: let the caller look.
+        # A profile created just now carries no flags: let the caller look.
         attends_cohort=getattr(profile, "attends_cohort", True),
+        has_feedback=getattr(profile, "has_feedback", True),
     )
 
 
-def _activity_and_profile(
-    user: User, limit: int | None
-) -> tuple[list[Activity], Profile]:
-    """The latest activity, and the profile flagged `attends_cohort`.
+def _scenario_results_of(user: User) -> Any:
+    """The user's scenario results in each lesson, as a JSON array on the lesson row."""
+    results = ScenarioResult.objects.filter(
+        progress__user=user, progress__lesson=OuterRef("pk")
+    )
+    return json_rows(
+        results,
+        "progress",
+        id=F("pk"),
+        slug=F("scenario_slug"),
+        best_score=F("best_score"),
+        best_at=F("best_at"),
+        first_finished_at=F("first_finished_at"),
+    )
 
-    The profile and the flag come joined to the activity rows; only a learner with no
-    activity yet (and so no progress rows either) pays a query for them.
+
+def _scenario_results(
+    progress: LessonProgress, rows: list[dict[str, Any]] | None
+) -> list[ScenarioResult]:
+    results = [
+        ScenarioResult(
+            id=row["id"],
+            progress=progress,
+            scenario_slug=row["slug"],
+            best_score=row["best_score"],
+            best_at=moment(row["best_at"]),
+            first_finished_at=moment(row["first_finished_at"]),
+        )
+        for row in rows or []
+    ]
+    return sorted(results, key=lambda result: result.scenario_slug)
+
+
+def _activity_and_profile(
+    user: User, limit: int | None, has_activity: bool = True
+) -> tuple[list[Activity], Profile]:
+    """The latest activity, and the profile flagged as `_cohort_flags` says: one query.
+
+    The profile and the flags come joined to the activity rows; a learner known to have
+    no activity gets the profile alone. (If the activity read finds none after all, the
+    profile costs a second query.)
     """
-    cohorts = Membership.objects.filter(user=user, role=Membership.Role.LEARNER)
+    if not has_activity:
+        return [], _flagged_profile(user)
     activities = (
         Activity.objects.filter(user=user)
         .select_related("lesson__quiz", "user__profile")
-        .annotate(attends_cohort=Exists(cohorts))
+        .annotate(**_cohort_flags(user))
     )
     if limit is not None:
         activities = activities[:limit]
     rows: list[Activity] = list(activities)
 
     profile = getattr(rows[0].user, "profile", None) if rows else None
-    if profile is not None:
-        profile.attends_cohort = rows[0].attends_cohort  # type: ignore[attr-defined]
-        return rows, profile
+    if profile is None:
+        return rows, _flagged_profile(user)
+    for flag in COHORT_FLAGS:
+        setattr(profile, flag, getattr(rows[0], flag))
+    return rows, profile
+
+
+# Whether the learner attends a cohort, and has instructors' feedback: the cohort
+# part of the dashboard is read only when the first is set, its feedback when both are.
+COHORT_FLAGS = ("attends_cohort", "has_feedback")
+
+
+def _cohort_flags(user: User) -> dict[str, Any]:
+    graded = Exists(ResponseGrade.objects.filter(answer__attempt__user=user))
+    return {
+        "attends_cohort": Exists(
+            Membership.objects.filter(user=user, role=Membership.Role.LEARNER)
+        ),
+        "has_feedback": graded
+        | Exists(DiscussionResponse.objects.filter(user=user, graded_at__isnull=False)),
+    }
+
+
+def _flagged_profile(user: User) -> Profile:
     flagged: Profile | None = (
-        Profile.objects.filter(user=user)
-        .annotate(attends_cohort=Exists(cohorts))
-        .first()
+        Profile.objects.filter(user=user).annotate(**_cohort_flags(user)).first()
     )
-    return rows, flagged or Profile.objects.for_user(user)
+    return flagged or Profile.objects.for_user(user)
 
 
 def export_data(user: User) -> dict[str, Any]:

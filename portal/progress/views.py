@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from portal.accounts.decorators import sign_in_required
 from portal.accounts.http import AuthenticatedHttpRequest
 from portal.accounts.models import Profile
-from portal.classroom.matrix import learner_assignments, learner_feedback
+from portal.classroom.matrix import CohortWork, learner_work
 from portal.curriculum.models import Lesson, Section
 from portal.progress.completion import LESSON_END_ANCHOR
 from portal.progress.models import Activity, LessonProgress
@@ -79,11 +79,14 @@ def mark_lesson_read(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     overview = learner_overview(request.user)
-    assignments = (
-        learner_assignments(request.user.pk) if overview.attends_cohort else []
-    )
-    feedback = learner_feedback(request.user) if assignments else []
-    context = {"overview": overview, "assignments": assignments, "feedback": feedback}
+    cohorts = CohortWork([], [])
+    if overview.attends_cohort:
+        cohorts = learner_work(request.user.pk, feedback=overview.has_feedback)
+    context = {
+        "overview": overview,
+        "assignments": cohorts.assignments,
+        "feedback": cohorts.feedback,
+    }
     return render(request, "progress/dashboard.html", context)
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from portal.accounts.models import Profile
 from portal.classroom.exports import safe_cell
-from portal.classroom.models import Cohort
+from portal.classroom.models import Cohort, Membership
 from tests.classroom.builders import assign, make_attempt, make_lesson, make_quiz
 
 DUE = datetime(2025, 6, 9, 17, 0, tzinfo=timezone.utc)
@@ -92,3 +92,21 @@ def test_responses_carry_question_answer_right_answer_points_and_time(
     assert open_[6] == essay
     assert open_[7] == "Page the commander, then update the status page."
     assert open_[8] == ""
+
+
+def test_grades_cover_every_learner_not_a_page_of_them(
+    instructor_client: Client, cohort: Cohort
+) -> None:
+    quiz = make_quiz(make_lesson(1), ["single"])
+    assign(cohort, quiz, DUE)
+    users = User.objects.bulk_create(User(username=f"l{n:03d}") for n in range(120))
+    Membership.objects.bulk_create(Membership(cohort=cohort, user=u) for u in users)
+    for user in users[:3]:
+        make_attempt(user, quiz, {"q1": 1}, submitted_at=DUE)
+
+    response = instructor_client.get("/classes/NIGHT123/export/grades.csv")
+
+    header, *rows = _rows(response.content)
+    assert len(rows) == 121
+    assert [row[1] for row in rows[:4]] == ["alice", "l000", "l001", "l002"]
+    assert [row[2] for row in rows[1:5]] == ["100.0", "100.0", "100.0", "Late"]
