@@ -1,181 +1,67 @@
-"""Item statistics of quizzes and scenario rubrics, as Moodle defines them.
+"""Item statistics of a cohort's quiz attempts and scenario runs, read from the database.
 
-For each item (a question, or a scoring item of a scenario) over a set of attempts:
-
-- facility index: the mean mark as a percentage of the item's maximum;
-- standard deviation of the mark, as a percentage of the maximum (sample, n - 1);
-- discrimination index: 100 × the correlation of the item's mark with the rest of the
-  attempt's mark (the total without this item);
-- discriminative efficiency: 100 × the covariance of those two over the largest covariance
-  their two distributions allow, which is the covariance of both lists sorted;
-
-and for the whole quiz the mean, median and standard deviation of the total in percent, and
-Cronbach's alpha, k/(k-1) × (1 - Σ var(item) / var(total)). Variances and covariances are
-sample ones (n - 1) throughout, so the ratios are the same as with population ones.
+The figures themselves are defined and computed in portal.classroom.itemstats. A quiz's
+report takes a fixed number of queries whatever the number of attempts: the database
+counts the answers by question, version, response, mark and the attempt's total, which
+leaves a few hundred rows to read however many attempts there are.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
+import json
+import logging
 import re
-import statistics
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db import connections
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from portal.classroom.itemstats import (
+    Item,
+    ItemStats,
+    Pairs,
+    Summary,
+    _round,
+    item_statistics,
+    tallied_statistics,
+)
 from portal.classroom.models import Cohort, Membership
 from portal.quizzes.models import Answer, Attempt, Question, QuestionVersion, Quiz
 from portal.quizzes.review import learner_answer
 from portal.sandbox.models import Run, Scenario
 
-# Below this discrimination index an item is flagged as telling strong and weak
-# learners apart too little to be trusted.
-LOW_DISCRIMINATION = 20.0
+__all__ = [
+    "ItemStats",
+    "Report",
+    "Summary",
+    "_round",
+    "item_statistics",
+    "quiz_report",
+    "scenario_report",
+]
+
+logger = logging.getLogger(__name__)
+
 CACHE_SECONDS = 15 * 60
 OPTION_KINDS = ("single", "multiple", "truefalse")
-
-
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
-
-
-def covariance(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    if len(xs) < 2:
-        return None
-    mx, my = _mean(xs), _mean(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (len(xs) - 1)
-
-
-def variance(xs: Sequence[float]) -> float | None:
-    return covariance(xs, xs)
-
-
-def correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    cov, vx, vy = covariance(xs, ys), variance(xs), variance(ys)
-    if cov is None or not vx or not vy:
-        return None
-    return cov / math.sqrt(vx * vy)
-
-
-def max_covariance(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """The largest covariance two lists with these values can have: both sorted."""
-    return covariance(sorted(xs), sorted(ys))
-
-
-@dataclass
-class ItemStats:
-    key: str
-    title: str
-    max_mark: float
-    count: int
-    facility: float | None
-    sd: float | None
-    discrimination: float | None
-    efficiency: float | None
-    kind: str = ""
-    distribution: list[tuple[str, int, float, bool]] = field(default_factory=list)
-
-    @property
-    def flag(self) -> str:
-        if self.discrimination is None:
-            return ""
-        if self.discrimination < 0:
-            return "Negative discrimination: review this item"
-        if self.discrimination < LOW_DISCRIMINATION:
-            return "Very low discrimination: review this item"
-        return ""
-
-
-@dataclass
-class Summary:
-    count: int
-    mean: float | None
-    median: float | None
-    sd: float | None
-    alpha: float | None
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    """Round half away from zero, the only rounding of a figure (pages show it as is).
-
-    Python's round() rounds half to even on the float's binary value, so 66.665 became
-    66.66; the figure's shortest decimal form is rounded instead.
-    """
-    if value is None:
-        return None
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def item_statistics(
-    items: Sequence[tuple[str, str, float]], marks: Sequence[dict[str, float]]
-) -> tuple[list[ItemStats], Summary]:
-    """Statistics of items (key, title, maximum) over attempts' marks by item key.
-
-    An item an attempt did not answer counts as 0 in that attempt.
-    """
-    totals = [sum(attempt.get(key, 0.0) for key, _, _ in items) for attempt in marks]
-    result = []
-    for key, title, maximum in items:
-        xs = [attempt.get(key, 0.0) for attempt in marks]
-        rest = [total - x for total, x in zip(totals, xs, strict=True)]
-        sd, cov, top = variance(xs), covariance(xs, rest), max_covariance(xs, rest)
-        correlation_ = correlation(xs, rest)
-        result.append(
-            ItemStats(
-                key=key,
-                title=title,
-                max_mark=maximum,
-                count=len(xs),
-                facility=_round(100 * _mean(xs) / maximum) if xs and maximum else None,
-                sd=(
-                    _round(100 * math.sqrt(sd) / maximum)
-                    if sd is not None and maximum
-                    else None
-                ),
-                discrimination=_round(
-                    None if correlation_ is None else 100 * correlation_
-                ),
-                efficiency=_round(100 * cov / top if cov is not None and top else None),
-            )
-        )
-    return result, summarise(items, marks, totals)
-
-
-def summarise(
-    items: Sequence[tuple[str, str, float]],
-    marks: Sequence[dict[str, float]],
-    totals: list[float],
-) -> Summary:
-    out_of = sum(maximum for _, _, maximum in items)
-    percents = [100 * total / out_of for total in totals] if out_of else []
-    if not percents:
-        return Summary(0, None, None, None, None)
-    total_variance = variance(totals)
-    alpha = None
-    if len(items) > 1 and total_variance:
-        item_variances = [
-            variance([attempt.get(key, 0.0) for attempt in marks]) or 0.0
-            for key, _, _ in items
-        ]
-        k = len(items)
-        alpha = k / (k - 1) * (1 - sum(item_variances) / total_variance)
-    sd = variance(percents)
-    return Summary(
-        count=len(percents),
-        mean=_round(statistics.mean(percents)),
-        median=_round(statistics.median(percents)),
-        sd=_round(math.sqrt(sd) if sd is not None else None),
-        alpha=_round(alpha, 3),
-    )
 
 
 @dataclass
@@ -190,23 +76,6 @@ def _cohort_learners(cohort: Cohort) -> QuerySet[Any]:
     return Membership.objects.filter(
         cohort=cohort, role=Membership.Role.LEARNER
     ).values("user_id")
-
-
-def _counted_attempts(cohort: Cohort, quiz: Quiz, mode: str) -> QuerySet[Attempt]:
-    attempts = Attempt.objects.filter(
-        quiz=quiz, state=Attempt.State.SUBMITTED, user__in=_cohort_learners(cohort)
-    )
-    if mode == "first":
-        # A learner's first attempt is their submitted one with the lowest number.
-        first = (
-            Attempt.objects.filter(
-                quiz=quiz, state=Attempt.State.SUBMITTED, user=OuterRef("user")
-            )
-            .order_by("number")
-            .values("number")[:1]
-        )
-        attempts = attempts.filter(number=Subquery(first))
-    return attempts
 
 
 def quiz_report(cohort: Cohort, quiz: Quiz, mode: str) -> Report:
@@ -226,42 +95,116 @@ def quiz_report(cohort: Cohort, quiz: Quiz, mode: str) -> Report:
     return report
 
 
-def _compute_quiz_report(cohort: Cohort, quiz: Quiz, mode: str) -> Report:
-    counted = _counted_attempts(cohort, quiz, mode)
-    answers = list(
-        Answer.objects.filter(attempt__in=counted)
-        # An open answer counts once an instructor has marked it.
-        .exclude(question__kind=Question.Kind.OPEN, fraction__isnull=True)
-        .select_related("question", "version")
-        .order_by("attempt_id", "position")
+class AnswerGroup(NamedTuple):
+    """Counted answers alike in question, version, response, mark and attempt total."""
+
+    question_id: int
+    version_id: int
+    response: str | None  # as JSON text
+    mark: float
+    total: float
+    # Whether the group's question is each attempt's first one, so that summing these
+    # groups' counts counts every attempt once.
+    leads: bool
+    answers: int
+    first_attempt: int
+    last_attempt: int
+
+
+# The marks of the counted answers with each attempt's total beside them, then counted.
+# The window and the grouping are the same SQL on PostgreSQL and SQLite. Grouping by the
+# numbers before the response text makes the sort behind it compare fewer texts.
+GROUPS_SQL = """
+SELECT qid, vid, given, mark, total, qid = first_qid, COUNT(*), MIN(att), MAX(att)
+FROM (
+    SELECT att, qid, vid, given, mark,
+        SUM(mark) OVER (PARTITION BY att) AS total,
+        MIN(qid) OVER (PARTITION BY att) AS first_qid
+    FROM ({answers}) AS counted
+) AS marked
+GROUP BY qid, total, mark, qid = first_qid, vid, given
+"""
+
+
+def _counted_answers(
+    cohort: Cohort, quiz: Quiz, mode: str, open_ids: list[int]
+) -> QuerySet[Answer]:
+    answers = Answer.objects.filter(
+        attempt__quiz=quiz,
+        attempt__state=Attempt.State.SUBMITTED,
+        attempt__user__in=_cohort_learners(cohort),
     )
+    if mode == "first":
+        # A learner's first attempt is their submitted one with the lowest number.
+        first = (
+            Attempt.objects.filter(
+                quiz=quiz,
+                state=Attempt.State.SUBMITTED,
+                user=OuterRef("attempt__user"),
+            )
+            .order_by("number")
+            .values("number")[:1]
+        )
+        answers = answers.filter(attempt__number=Subquery(first))
+    if open_ids:
+        # An open answer counts once an instructor has marked it.
+        answers = answers.exclude(question_id__in=open_ids, fraction__isnull=True)
+    return answers
+
+
+def _answer_groups(answers: QuerySet[Answer]) -> list[AnswerGroup]:
+    columns = answers.order_by().values(
+        att=F("attempt_id"),
+        qid=F("question_id"),
+        vid=F("version_id"),
+        given=Cast("response", TextField()),
+        mark=Coalesce("points", Value(0.0), output_field=FloatField()),
+    )
+    sql, params = columns.query.sql_with_params()
+    with connections[answers.db].cursor() as cursor:
+        cursor.execute(GROUPS_SQL.format(answers=sql), params)
+        return [AnswerGroup(*row) for row in cursor.fetchall()]
+
+
+def _compute_quiz_report(cohort: Cohort, quiz: Quiz, mode: str) -> Report:
+    versions = {
+        version.pk: version
+        for version in QuestionVersion.objects.filter(
+            question__quiz=quiz
+        ).select_related("question")
+    }
+    questions = {version.question_id: version.question for version in versions.values()}
+    open_ids = [pk for pk, q in questions.items() if q.kind == Question.Kind.OPEN]
+    groups = _answer_groups(_counted_answers(cohort, quiz, mode, open_ids))
+
+    pairs: dict[int, Pairs] = {}
+    totals: Counter[float] = Counter()
+    given: dict[int, list[AnswerGroup]] = {}
+    for group in groups:
+        pairs.setdefault(group.question_id, Counter())[group.mark, group.total] += (
+            group.answers
+        )
+        if group.leads:
+            totals[group.total] += group.answers
+        given.setdefault(group.question_id, []).append(group)
+
+    ordered = sorted((questions[pk] for pk in pairs), key=lambda q: (q.position, q.pk))
     current = {
         version.question_id: version
-        for version in QuestionVersion.objects.filter(
-            question__quiz=quiz, number=F("question__version")
-        )
+        for version in versions.values()
+        if version.number == version.question.version
     }
-
-    marks: dict[int, dict[str, float]] = {}
-    questions: dict[str, Question] = {}
-    for answer in answers:
-        marks.setdefault(answer.attempt_id, {})[answer.question.key] = (
-            answer.points or 0.0
-        )
-        questions[answer.question.key] = answer.question
-    ordered = sorted(questions.values(), key=lambda q: (q.position, q.pk))
-    items = [
+    items: list[Item] = [
         (question.key, _title(current.get(question.pk)), float(question.points))
         for question in ordered
     ]
-    stats, summary = item_statistics(items, list(marks.values()))
-
-    by_key = {item.key: item for item in stats}
-    for question in ordered:
-        item = by_key[question.key]
+    stats, summary = tallied_statistics(
+        items, {question.key: pairs[question.pk] for question in ordered}, totals
+    )
+    for question, item in zip(ordered, stats, strict=True):
         item.kind = question.get_kind_display()
-        picked = [a for a in answers if a.question_id == question.pk]
-        item.distribution = distribution(question, picked)
+        item.distribution = distribution(question, given[question.pk], versions)
+    logger.debug("Quiz %s statistics from %d answer groups", quiz.pk, len(groups))
     return Report(stats, summary, timezone.now(), mode)
 
 
@@ -272,32 +215,78 @@ def _title(version: QuestionVersion | None) -> str:
     return text if len(text) <= 90 else text[:89] + "…"
 
 
+@dataclass
+class Given:
+    """Answers alike in version and response: how many, and the first and last attempt."""
+
+    count: int
+    first_attempt: int
+    last_attempt: int
+
+
+def _given(groups: list[AnswerGroup]) -> dict[tuple[int, str | None], Given]:
+    """The groups' answers by version and response, in the order first given."""
+    given: dict[tuple[int, str | None], Given] = {}
+    for group in groups:
+        seen = given.setdefault(
+            (group.version_id, group.response),
+            Given(0, group.first_attempt, group.last_attempt),
+        )
+        seen.count += group.answers
+        seen.first_attempt = min(seen.first_attempt, group.first_attempt)
+        seen.last_attempt = max(seen.last_attempt, group.last_attempt)
+    return dict(sorted(given.items(), key=lambda entry: entry[1].first_attempt))
+
+
+def _words(
+    question: Question, version: QuestionVersion, response: str | None
+) -> list[str]:
+    """The learner's response (stored as JSON text) in words, one line per part."""
+    answer = Answer(
+        question=question,
+        version=version,
+        response=None if response is None else json.loads(response),
+    )
+    return learner_answer(answer)
+
+
 def distribution(
-    question: Question, answers: list[Answer]
+    question: Question,
+    groups: list[AnswerGroup],
+    versions: dict[int, QuestionVersion],
 ) -> list[tuple[str, int, float, bool]]:
-    """How often each option (or each distinct answer) was given: text, count, %, right."""
+    """How often each option (or each distinct answer) was given: text, count, %, right.
+
+    Options are listed in the order of their versions' first use, and other answers
+    that were given equally often in the order they were first given.
+    """
+    given = _given(groups)
     counts: Counter[str] = Counter()
-    right: set[str] = set()
     texts: list[str] = []
-    for answer in answers:
-        data = answer.version.data
+    right: set[str] = set()
+    for (version_id, response), alike in given.items():
+        version = versions[version_id]
         if question.kind in ("single", "multiple"):
-            for option in data.get("options", []):
+            for option in version.data.get("options", []):
                 if option["text"] not in texts:
                     texts.append(option["text"])
                 if option.get("fraction", 0) > 0:
                     right.add(option["text"])
-        elif question.kind == "truefalse":
-            texts = ["True", "False"]
-            right = {"True" if data.get("answer") else "False"}
-        given = learner_answer(answer)
-        if not given:
-            counts["(no answer)"] += 1
+        words = _words(question, version, response)
+        if not words:
+            counts["(no answer)"] += alike.count
         elif question.kind in OPTION_KINDS:
-            counts.update(given)
+            for word in words:
+                counts[word] += alike.count
         else:
-            counts["; ".join(given)] += 1
-    total = len(answers) or 1
+            counts["; ".join(words)] += alike.count
+    if question.kind == "truefalse":
+        # Right is what the version the latest attempt answered says.
+        (latest, _), _ = max(given.items(), key=lambda entry: entry[1].last_attempt)
+        texts = ["True", "False"]
+        right = {"True" if versions[latest].data.get("answer") else "False"}
+
+    total = sum(alike.count for alike in given.values()) or 1
     if question.kind in OPTION_KINDS:
         keys = texts + (["(no answer)"] if counts["(no answer)"] else [])
     else:
