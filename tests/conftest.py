@@ -109,10 +109,16 @@ def other_instructor_client(other_instructor: User) -> Client:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Start every test with an empty cache: sign-in throttling and run states live there."""
+    """Start every test with empty caches: sign-in throttling and run states live in
+    Django's cache, rendered lesson bodies and articles in this process's memos."""
     from django.core.cache import cache
 
+    from portal.curriculum.article import forget_articles
+    from portal.curriculum.body import forget_bodies
+
     cache.clear()
+    forget_bodies()
+    forget_articles()
 
 
 def pytest_report_header() -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from portal.curriculum.body import stamp_content_hash
 from portal.curriculum.content import (
     CURRICULUM_FILE,
     LessonContent,
@@ -105,6 +106,8 @@ def _apply(lessons: list[LessonContent], report: LoadReport) -> None:
             key_lines=content.quiz_key_lines,
         )
         load_scenarios(lesson, content.scenarios, report)
+        # Last, once everything the lesson page shows is saved: it is cached under this.
+        stamp_content_hash(lesson)
 
     for lesson in existing.values():
         if not lesson.is_retired:

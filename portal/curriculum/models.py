@@ -31,6 +31,10 @@ class Lesson(models.Model):
     completion = models.JSONField(default=dict, blank=True)
     is_retired = models.BooleanField(default=False)
     loaded_at = models.DateTimeField()
+    # A digest of everything the lesson page shows the same to every reader, set by
+    # `load_curriculum`; the page's rendered body is cached under it. Empty for rows
+    # written another way, whose body is then rendered on every request.
+    content_hash = models.CharField(max_length=64, blank=True, default="")
 
     objects = LessonQuerySet.as_manager()
 

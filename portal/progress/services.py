@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from portal.curriculum.models import Lesson, Section
@@ -20,6 +21,11 @@ from portal.progress.completion import evaluate
 from portal.progress.models import Activity, LessonProgress, ScenarioResult, SectionRead
 
 logger = logging.getLogger(__name__)
+
+# A reader requests the lesson they are reading again and again. A visit to the lesson
+# they visited last, within this long of the visit recorded, is not written again; one to
+# another lesson always is, so the latest visit still says where they left off.
+VISIT_INTERVAL = timedelta(minutes=5)
 
 
 def _progress(user: User, lesson: Lesson) -> LessonProgress:
@@ -59,19 +65,36 @@ def _check_completion(progress: LessonProgress, at: datetime) -> None:
         logger.debug("%s completed %s", progress.user, lesson.slug)
 
 
+def visited_elsewhere_since(user: User) -> Exists:
+    """Whether the user visited another lesson after the progress row's last visit,
+    as an expression to annotate the user's `LessonProgress` rows with."""
+    # A later visit can only be to another lesson: the row's own is not later.
+    later = LessonProgress.objects.filter(
+        user=user, last_visited_at__gt=OuterRef("last_visited_at")
+    )
+    return Exists(later)
+
+
 def record_visit(
     user: User,
     lesson: Lesson,
     at: datetime | None = None,
     progress: LessonProgress | None = None,
+    elsewhere_since: bool = True,
 ) -> LessonProgress:
     """Note that the learner opened the lesson page.
 
     `progress` is the learner's row in the lesson when the caller has already read it.
     A lesson started before then costs a single UPDATE; only the first visit inserts.
+    A caller that read the row with `visited_elsewhere_since` passes it as
+    `elsewhere_since`: when the learner has visited no other lesson since, a visit
+    within `VISIT_INTERVAL` of the one recorded writes nothing. The first visit is
+    always recorded exactly.
     """
     at = at or timezone.now()
     if progress is not None and progress.first_opened_at is not None:
+        if not elsewhere_since and _recently_visited(progress, at):
+            return progress
         # One UPDATE is atomic by itself, and setting the time again is harmless.
         LessonProgress.objects.filter(pk=progress.pk).update(last_visited_at=at)
         progress.last_visited_at = at
@@ -92,6 +115,11 @@ def record_visit(
             progress.last_visited_at = at
             progress.save(update_fields=["last_visited_at"])
     return progress
+
+
+def _recently_visited(progress: LessonProgress, at: datetime) -> bool:
+    last = progress.last_visited_at
+    return last is not None and timedelta(0) <= at - last < VISIT_INTERVAL
 
 
 def mark_sections_read(

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 
 from portal.curriculum.models import Lesson
 from portal.progress.models import Activity, LessonProgress, ScenarioResult, SectionRead
 from portal.progress.services import (
+    VISIT_INTERVAL,
     mark_sections_read,
     record_quiz_result,
     record_scenario_result,
     record_visit,
+    visited_elsewhere_since,
 )
 from portal.progress.summary import learner_overview
 from tests.progress.lessons import make_lesson
@@ -36,6 +39,72 @@ def test_the_first_visit_starts_the_lesson_and_later_ones_only_move_last_visited
     assert progress.first_opened_at == MONDAY
     assert progress.last_visited_at == TUESDAY
     assert list(Activity.objects.values_list("kind", flat=True)) == ["started"]
+
+
+def visit(user: User, lesson: Lesson) -> LessonProgress:
+    """A visit as the lesson page records it: with the row read and flagged first."""
+    row = (
+        LessonProgress.objects.filter(user=user, lesson=lesson)
+        .annotate(elsewhere=visited_elsewhere_since(user))
+        .first()
+    )
+    return record_visit(
+        user, lesson, progress=row, elsewhere_since=getattr(row, "elsewhere", True)
+    )
+
+
+def test_a_visit_soon_after_the_last_one_is_not_written_again(learner: User) -> None:
+    lesson = make_lesson(1)
+    soon = MONDAY + VISIT_INTERVAL - timedelta(seconds=1)
+
+    with time_machine.travel(MONDAY, tick=False):
+        visit(learner, lesson)
+    with time_machine.travel(soon, tick=False):
+        visit(learner, lesson)
+
+    progress = LessonProgress.objects.get(user=learner, lesson=lesson)
+    assert progress.first_opened_at == MONDAY
+    assert progress.last_visited_at == MONDAY
+
+    with time_machine.travel(MONDAY + VISIT_INTERVAL, tick=False):
+        visit(learner, lesson)
+
+    progress.refresh_from_db()
+    assert progress.first_opened_at == MONDAY
+    assert progress.last_visited_at == MONDAY + VISIT_INTERVAL
+    assert list(Activity.objects.values_list("kind", flat=True)) == ["started"]
+
+
+def test_a_visit_is_written_when_another_lesson_was_visited_since(
+    learner: User,
+) -> None:
+    first, second = make_lesson(1), make_lesson(2)
+
+    for minute, lesson in [(0, first), (1, second), (2, first)]:
+        with time_machine.travel(MONDAY + timedelta(minutes=minute), tick=False):
+            visit(learner, lesson)
+
+    visits = dict(LessonProgress.objects.values_list("lesson", "last_visited_at"))
+    assert visits == {
+        first.pk: MONDAY + timedelta(minutes=2),
+        second.pk: MONDAY + timedelta(minutes=1),
+    }
+
+
+def test_other_learners_visits_do_not_count_as_visits_elsewhere(
+    learner: User, other_learner: User
+) -> None:
+    first, second = make_lesson(1), make_lesson(2)
+
+    with time_machine.travel(MONDAY, tick=False):
+        visit(learner, first)
+    with time_machine.travel(MONDAY + timedelta(minutes=1), tick=False):
+        visit(other_learner, second)
+    with time_machine.travel(MONDAY + timedelta(minutes=2), tick=False):
+        visit(learner, first)
+
+    progress = LessonProgress.objects.get(user=learner, lesson=first)
+    assert progress.last_visited_at == MONDAY
 
 
 def test_marking_a_section_twice_changes_nothing(learner: User) -> None:

@@ -1,13 +1,15 @@
-"""Template helpers for lesson pages: Markdown and commands with placeholders."""
+"""Template helpers for lesson pages: Markdown, commands with placeholders, and the
+CSRF token in the parts rendered ahead."""
 
 from __future__ import annotations
 
 import re
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
+from portal.curriculum.body import CSRF_SLOT
 from portal.lib.markdown import render_markdown
 
 register = template.Library()
@@ -18,6 +20,12 @@ PLACEHOLDER = re.compile(r"<[A-Za-z][A-Za-z0-9_.-]*>")
 @register.filter
 def markdown(text: str | None) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter
+def with_csrf(html: SafeString, token: object) -> SafeString:
+    """A part of the lesson page rendered ahead, with the request's CSRF token in it."""
+    return mark_safe(html.replace(CSRF_SLOT, escape(token)))  # noqa: S308 - html is safe
 
 
 @register.filter
