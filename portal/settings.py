@@ -56,11 +56,14 @@ INSTALLED_APPS = [
 
 # Static files are answered by whitenoise before the request log, which times and logs
 # only the requests that reach Django itself (gunicorn's access log has all of them).
+# The form guard refuses oversize and malformed bodies before the session, the CSRF
+# check or any view reads them (portal/lib/form_guard.py).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.lib.middleware.RequestLogMiddleware",
     "csp.middleware.CSPMiddleware",
+    "portal.lib.form_guard.FormBodyGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,6 +74,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "portal.lib.throttling.LoginThrottleMiddleware",
 ]
+
+# The largest request body accepted (file uploads aside; the portal takes none). A 10,000-
+# character answer, the longest any form takes, is about 90 KB even in a script whose
+# every character percent-encodes to nine bytes; Django's default of 2.5 MB let one post
+# carry megabytes. Larger bodies are answered 400 by portal.lib.form_guard.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -22,10 +22,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from portal.classroom.models import ResponseGrade
 from portal.classroom.services import extra_attempts_for
 from portal.progress.services import record_quiz_result
 from portal.quizzes import grading
-from portal.quizzes.models import Answer, Attempt, QuestionVersion, Quiz
+from portal.quizzes.models import Answer, Attempt, Question, QuestionVersion, Quiz
 
 logger = logging.getLogger(__name__)
 
@@ -327,9 +328,18 @@ def _grade(answer: Answer, version: QuestionVersion) -> None:
 
 
 def _scores(answers: list[Answer]) -> tuple[float, float]:
-    graded = [answer for answer in answers if answer.question.is_graded]
-    score = round(sum(answer.points or 0.0 for answer in graded), 4)
-    return score, float(sum(answer.question.points for answer in graded))
+    """The attempt's score and maximum over the answers that count.
+
+    Automatically graded questions always count; an open question counts, in both the
+    score and the maximum, only once an instructor has marked it.
+    """
+    counted = [
+        answer
+        for answer in answers
+        if answer.question.is_graded or answer.fraction is not None
+    ]
+    score = round(sum(answer.points or 0.0 for answer in counted), 4)
+    return score, float(sum(answer.question.points for answer in counted))
 
 
 def submit_attempt(attempt: Attempt) -> tuple[Attempt, bool]:
@@ -412,7 +422,11 @@ def quiz_result(attempts: list[Attempt], method: str) -> Attempt | None:
 
 
 def regrade(quiz: Quiz) -> list[ScoreChange]:
-    """Grade every submitted attempt again against each question's current key."""
+    """Grade every submitted attempt again against each question's current key.
+
+    Instructors' marks on open answers are kept and still count: no key produced them,
+    so a new key cannot change them.
+    """
     changes: list[ScoreChange] = []
     current = {
         version.question_id: version
@@ -421,15 +435,19 @@ def regrade(quiz: Quiz) -> list[ScoreChange]:
         )
     }
     with transaction.atomic():
-        attempts = (
+        attempts = list(
             Attempt.objects.select_for_update()
             .filter(quiz=quiz, state=Attempt.State.SUBMITTED)
             .order_by("pk")
         )
+        recorded = _recorded_marks(quiz)
         for attempt in attempts:
             answers = list(attempt.answers.select_related("question"))
             for answer in answers:
-                _grade(answer, current[answer.question_id])
+                if answer.question.is_graded:
+                    _grade(answer, current[answer.question_id])
+                else:
+                    _keep_manual_mark(answer, recorded.get(answer.pk))
             score, max_score = _scores(answers)
             Answer.objects.bulk_update(
                 answers, ["fraction", "points", "feedback", "graded_version"]
@@ -446,6 +464,35 @@ def regrade(quiz: Quiz) -> list[ScoreChange]:
             recompute_quiz_result(learner, quiz.lesson)
     logger.info("Regraded quiz %s: %d scores changed", quiz.pk, len(changes))
     return changes
+
+
+def _recorded_marks(quiz: Quiz) -> dict[int, ResponseGrade]:
+    """The newest instructor grade of each open answer of the quiz that has no mark.
+
+    An answer with a grading record but no mark lost the mark to a regrade that did not
+    keep manual marks; the newest record is the mark, so a regrade puts it back.
+    """
+    grades = ResponseGrade.objects.filter(
+        answer__attempt__quiz=quiz,
+        answer__attempt__state=Attempt.State.SUBMITTED,
+        answer__question__kind=Question.Kind.OPEN,
+        answer__fraction__isnull=True,
+    ).order_by("answer_id", "-graded_at", "-pk")
+    newest: dict[int, ResponseGrade] = {}
+    for grade in grades:
+        newest.setdefault(grade.answer_id, grade)
+    return newest
+
+
+def _keep_manual_mark(answer: Answer, recorded: ResponseGrade | None) -> None:
+    """Leave an open answer's mark as the instructor gave it, in the question's points."""
+    maximum = answer.question.points
+    if answer.fraction is None and recorded is not None:
+        fraction = recorded.points / maximum if maximum else 0.0
+        answer.fraction = min(1.0, max(0.0, fraction))
+        answer.feedback = recorded.feedback
+    if answer.fraction is not None:
+        answer.points = round(answer.fraction * maximum, 4)
 
 
 def apply_manual_mark(answer: Answer, fraction: float, grader: User) -> Attempt:
@@ -471,13 +518,8 @@ def apply_manual_mark(answer: Answer, fraction: float, grader: User) -> Attempt:
         marked.fraction = fraction
         marked.points = round(fraction * marked.question.points, 4)
         marked.save(update_fields=["fraction", "points"])
-        counted = [
-            item
-            for item in attempt.answers.select_related("question")
-            if item.question.is_graded or item.fraction is not None
-        ]
-        attempt.score = round(sum(item.points or 0.0 for item in counted), 4)
-        attempt.max_score = float(sum(item.question.points for item in counted))
+        answers = list(attempt.answers.select_related("question"))
+        attempt.score, attempt.max_score = _scores(answers)
         attempt.save(update_fields=["score", "max_score"])
         record_quiz_result(
             attempt.user,

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from portal.quizzes import grading
 from portal.quizzes.attempts import ordering_list
 from portal.quizzes.forms import field_name
-from portal.quizzes.models import Answer, Attempt, Quiz
+from portal.quizzes.models import Answer, Attempt, Question, Quiz
 
 # Moodle's reading of "immediately after the attempt": the first two minutes after
 # submitting. After that the quiz is "later, while still open".
@@ -66,6 +66,10 @@ class QuestionItem:
     feedback: str = ""
     explanation: str = ""
     right_answer: list[str] | None = None
+    # An open answer that counts for the score: waiting for an instructor's mark, or
+    # marked (its verdict, points and feedback then come from the instructor).
+    awaiting_grading: bool = False
+    marked_by_instructor: bool = False
 
 
 def question_item(attempt: Attempt, answer: Answer) -> QuestionItem:
@@ -164,16 +168,40 @@ def review_allows(attempt: Attempt, now: datetime | None = None) -> set[str]:
     return set(review.get("while_open", []))
 
 
+def awaits_grading(answer: Answer) -> bool:
+    """Whether the answer waits for an instructor's mark that will count in the score.
+
+    Open questions are marked by hand; one worth no points never counts, so nothing
+    waits for it.
+    """
+    question = answer.question
+    return (
+        question.kind == Question.Kind.OPEN
+        and question.points > 0
+        and answer.fraction is None
+    )
+
+
 def review_item(attempt: Attempt, answer: Answer, allowed: set[str]) -> QuestionItem:
-    """Build the review of one question with only the allowed items filled in."""
+    """Build the review of one question with only the allowed items filled in.
+
+    That an open answer awaits grading is shown whatever the options: it says nothing
+    about the answer. An instructor's mark is shown like any other, as they allow.
+    """
     item = question_item(attempt, answer)
     item.locked = True
     item.verdict = item.feedback = item.explanation = ""
+    item.awaiting_grading = awaits_grading(answer)
+    item.marked_by_instructor = (
+        answer.question.kind == Question.Kind.OPEN and answer.fraction is not None
+    )
     key_version = answer.graded_version or answer.version
     if "answer" in allowed:
         item.your_answer = learner_answer(answer)
     if "correctness" in allowed:
-        item.verdict = verdict(answer.fraction)
+        item.verdict = (
+            "Awaiting grading" if item.awaiting_grading else verdict(answer.fraction)
+        )
     if "points" in allowed:
         item.points_awarded = answer.points
     if "explanation" in allowed:

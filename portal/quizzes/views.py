@@ -19,6 +19,7 @@ from django_htmx.middleware import HtmxDetails
 from portal.curriculum.models import DiscussionQuestion
 from portal.quizzes import attempts as services
 from portal.quizzes import discussion
+from portal.quizzes.attempt_list import attempt_lines
 from portal.quizzes.forms import read_response
 from portal.quizzes.models import Answer, Attempt, DiscussionResponse, Quiz
 from portal.quizzes.review import (
@@ -67,15 +68,14 @@ def _answers(attempt: Attempt) -> list[Answer]:
     return answers
 
 
-def _past_attempts(request: HttpRequest, quiz: Quiz) -> list[dict[str, Any]]:
-    attempts = list(Attempt.objects.filter(quiz=quiz, user=_learner(request)))
-    rows = []
+def _past_attempts(request: HttpRequest, quiz: Quiz) -> list[Attempt]:
+    """The learner's attempts at the quiz, without the option orders they never need."""
+    attempts = list(
+        Attempt.objects.filter(quiz=quiz, user=_learner(request)).defer("option_order")
+    )
     for attempt in attempts:
         attempt.quiz = quiz
-        rows.append(
-            {"attempt": attempt, "show_score": "points" in review_allows(attempt)}
-        )
-    return rows
+    return attempts
 
 
 @require_safe
@@ -84,8 +84,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     current = Count("questions", filter=Q(questions__is_retired=False))
     quiz = _quiz(slug, Quiz.objects.annotate(question_count=current))
 
-    past = _past_attempts(request, quiz)
-    attempts = [row["attempt"] for row in past]
+    attempts = _past_attempts(request, quiz)
     in_progress = next((a for a in attempts if not a.is_submitted), None)
     used = sum(1 for attempt in attempts if attempt.is_submitted)
     result = services.quiz_result(attempts, quiz.grading)
@@ -99,7 +98,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "lesson": quiz.lesson,
             "question_count": quiz.question_count,  # type: ignore[attr-defined]
             "settings": quiz_settings(quiz),
-            "past_attempts": past,
+            "past_attempts": attempt_lines(attempts, slug),
             "in_progress": in_progress,
             "closed": closed,
             "can_start": not closed
@@ -320,7 +319,10 @@ def attempt_review(request: HttpRequest, slug: str, attempt_id: int) -> HttpResp
             "attempt": attempt,
             "items": items,
             "allowed": allowed,
-            "past_attempts": _past_attempts(request, attempt.quiz),
+            "awaiting": sum(1 for item in items if item.awaiting_grading),
+            "past_attempts": attempt_lines(
+                _past_attempts(request, attempt.quiz), slug, current=attempt.pk
+            ),
         },
     )
 

@@ -76,3 +76,35 @@
     }
   });
 })();
+
+// htmx swaps nothing when the server refuses a request (for example a post too large,
+// a malformed body or an expired session): say so in the page's alert region instead of
+// failing silently. The server answers htmx with one plain sentence.
+(function () {
+  "use strict";
+
+  var GENERIC = "That did not work. Nothing was saved; reload the page and try again.";
+
+  function plainText(xhr) {
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    var text = (xhr.responseText || "").trim();
+    return type.indexOf("text/plain") === 0 && text && text.length < 500 ? text : GENERIC;
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var region = document.getElementById("request-error");
+    if (!region) {
+      return;
+    }
+    region.textContent = plainText(event.detail.xhr);
+    region.hidden = false;
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var region = document.getElementById("request-error");
+    if (region && event.detail.successful) {
+      region.hidden = true;
+      region.textContent = "";
+    }
+  });
+})();

@@ -30,6 +30,17 @@ def test_it_answers_a_refusal_with_a_friendly_403(client: Client, db: None) -> N
     assert b"You are not allowed to see this page" in response.content
 
 
+def test_the_400_page_renders_without_the_database() -> None:
+    # No db fixture: Django's handler of bad requests renders it without a request.
+    response = Client().get("/test/suspicious/")
+
+    assert response.status_code == 400
+    assert b"Your request could not be accepted" in response.content
+    assert b"nothing was saved" in response.content
+    assert b"the request was odd" not in response.content
+    assert b'href="/static/css/portal.css"' in response.content
+
+
 def test_the_500_page_renders_without_the_database() -> None:
     # No db fixture: any query in the handler or the template fails the test.
     client = Client(raise_request_exception=False)

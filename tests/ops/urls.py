@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -17,8 +17,13 @@ def forbidden(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
+def suspicious(request: HttpRequest) -> HttpResponse:
+    raise SuspiciousOperation("the request was odd")
+
+
 urlpatterns = [
     *portal_urlpatterns,
     path("test/broken/", broken),
     path("test/forbidden/", forbidden),
+    path("test/suspicious/", suspicious),
 ]
