@@ -37,6 +37,8 @@ MULTIPART = "multipart/form-data"
 TOO_LARGE = "too-large"
 NOT_TEXT = "not-text"
 UNREADABLE = "unreadable"
+NOT_UTF8 = "not-utf8"
+FILES = "files"
 
 MESSAGES = {
     TOO_LARGE: "The submission was too large, so nothing was saved.",
@@ -45,6 +47,8 @@ MESSAGES = {
         "character or bytes that are not UTF-8), so nothing was saved."
     ),
     UNREADABLE: "The submission could not be read, so nothing was saved.",
+    NOT_UTF8: "The submission was not sent as UTF-8 text, so nothing was saved.",
+    FILES: "No form here takes files, so nothing was saved.",
 }
 
 
@@ -67,16 +71,28 @@ class FormBodyGuardMiddleware:
 
 def body_problem(request: HttpRequest) -> str | None:
     """What is wrong with the request's body, or None for a body a view may read."""
-    if request.content_type == MULTIPART:
-        return _multipart_problem(request)
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     # The same rule as Django's own when a view reads request.body, checked before
-    # reading it; a JSON or plain-text body no view reads is refused as well.
+    # reading it, and for every kind of body: a JSON or plain-text body no view reads
+    # is refused as well, and so is a multipart body whose bulk is in file parts
+    # (Django counts only text fields against the limit).
     if limit is not None and _content_length(request) > limit:
         return TOO_LARGE
+    if request.content_type in (URLENCODED, MULTIPART) and not _utf8_declared(request):
+        return NOT_UTF8
+    if request.content_type == MULTIPART:
+        return _multipart_problem(request)
     if request.content_type == URLENCODED:
         return _urlencoded_problem(request)
     return None
+
+
+def _utf8_declared(request: HttpRequest) -> bool:
+    """Whether the form's declared charset, if any, is the one Django decodes forms
+    with. Django refuses any other (even the alias "utf8") with an exception raised
+    again inside its own error handlers, which would answer 500."""
+    charset = (request.content_params or {}).get("charset")
+    return charset is None or charset.strip().lower() == "utf-8"
 
 
 def _content_length(request: HttpRequest) -> int:
@@ -124,6 +140,8 @@ def _multipart_problem(request: HttpRequest) -> str | None:
         for text in (name, *values):
             if "\x00" in text or "\ufffd" in text:
                 return NOT_TEXT
+    if request.FILES:
+        return FILES
     return None
 
 

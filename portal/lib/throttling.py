@@ -14,6 +14,7 @@ import hashlib
 import logging
 import math
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -52,8 +53,17 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:40]
 
 
+def canonical_username(username: str) -> str:
+    """The username as the sign-in form cleans it (stripped, NFKC), case-folded.
+
+    The lock is checked on the raw post and failures are counted on the cleaned
+    credentials, so both must reduce to the same key: " alice" is alice.
+    """
+    return unicodedata.normalize("NFKC", username.strip()).casefold()
+
+
 def _username_keys(username: str) -> tuple[str, str]:
-    digest = _digest(username.casefold())
+    digest = _digest(canonical_username(username))
     return f"signin-failures:user:{digest}", f"signin-lock:user:{digest}"
 
 

@@ -30,6 +30,18 @@ def test_it_answers_a_refusal_with_a_friendly_403(client: Client, db: None) -> N
     assert b"You are not allowed to see this page" in response.content
 
 
+def test_a_failed_csrf_check_gets_the_portals_own_page(db: None) -> None:
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"username": "a", "password": "b"})
+
+    assert response.status_code == 403
+    assert b"This form has expired" in response.content
+    assert b"nothing was saved" in response.content
+    # Django's own page styles itself inline, which the Content Security Policy blocks.
+    assert b"<style" not in response.content
+
+
 def test_the_400_page_renders_without_the_database() -> None:
     # No db fixture: Django's handler of bad requests renders it without a request.
     response = Client().get("/test/suspicious/")

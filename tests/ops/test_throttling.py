@@ -97,6 +97,29 @@ def test_usernames_are_counted_regardless_of_case(
     assert _sign_in(client, "alice", PASSWORD) == 429
 
 
+@pytest.mark.parametrize(
+    "variant", ["alice ", " alice", "\talice\n", "ａｌｉｃｅ", " ALICE "]
+)
+def test_a_locked_username_stays_locked_however_it_is_spelled(
+    client: Client, learner: User, variant: str
+) -> None:
+    """The form strips and NFKC-normalises the username before signing in, so every
+    spelling it accepts as alice must meet alice's lock."""
+    _fail(client, times=5)
+
+    assert _sign_in(client, variant, PASSWORD) == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_under_any_spelling_count_toward_one_lock(
+    client: Client, learner: User
+) -> None:
+    for variant in ["alice ", " alice", "ALICE", "ａｌｉｃｅ", "alice"]:
+        _fail(client, variant)
+
+    assert _sign_in(client, "alice", PASSWORD) == 429
+
+
 def test_a_locked_username_does_not_lock_others(
     client: Client, learner: User, other_learner: User
 ) -> None:

@@ -138,3 +138,45 @@ def test_errors_cost_no_cluster_change() -> None:
 
     assert state.changes == ()
     assert state.clock == 30
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "kubectl logs <pod> -n shop --previous",
+            "error: <pod> is a placeholder from the lesson: replace it, brackets "
+            "included, with a real pod name (see kubectl get pods -A).",
+        ),
+        (
+            "kubectl describe pod checkout-7c9d8f6b5-wtbpb -n <namespace>",
+            "error: <namespace> is a placeholder from the lesson: replace it, brackets "
+            "included, with a real namespace name (see the NAMESPACE column of "
+            "kubectl get pods -A).",
+        ),
+        (
+            "kubectl rollout undo deploy/<deployment> -n shop",
+            "error: <deployment> is a placeholder from the lesson: replace it, "
+            "brackets included, with a real deployment name (see kubectl get "
+            "deployments -A).",
+        ),
+        (
+            "kubectl get pods -l app=<label>",
+            "error: <label> is a placeholder from the lesson: replace it, brackets "
+            "included, with a real label name.",
+        ),
+    ],
+)
+def test_a_command_copied_with_its_placeholder_says_to_replace_it(
+    line: str, message: str
+) -> None:
+    step = play([line]).steps[-1]
+
+    assert not step.ok
+    assert step.output == message
+
+
+def test_a_redirection_without_a_placeholder_is_still_shell_syntax() -> None:
+    step = play(["kubectl get pods -n shop > pods.txt"]).steps[-1]
+
+    assert "shell syntax" in step.output

@@ -276,3 +276,83 @@ def test_the_csrf_check_still_applies_to_well_formed_posts(
     assert unchanged == before
     assert genuine.status_code in (200, 302)
     assert _stored() != before
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf8", "UTF-16", "x-unknown"])
+@pytest.mark.parametrize("name", ["discussion response", "sign-up"])
+def test_a_form_declared_in_another_charset_is_refused_not_an_error(
+    name: str, charset: str, world: World, clients: Callable[[str], Client]
+) -> None:
+    """Django raises on any declared charset but UTF-8, and again inside its error
+    handlers (which read the form for the CSRF check), which would answer 500."""
+    target = _targets(world)[name]
+    client = clients(target.client)
+    before = _stored()
+
+    response = client.generic(
+        "POST",
+        target.url,
+        _body(target, WELL_FORMED),
+        content_type=f"{URLENCODED}; charset={charset}",
+    )
+
+    assert response.status_code == 400
+    assert b"not sent as UTF-8 text" in response.content
+    assert _stored() == before
+
+
+def test_a_form_declared_as_utf8_is_read(
+    world: World, clients: Callable[[str], Client]
+) -> None:
+    target = _targets(world)["discussion response"]
+    client = clients(target.client)
+    before = _stored()
+
+    response = client.generic(
+        "POST",
+        target.url,
+        _body(target, WELL_FORMED),
+        content_type=f"{URLENCODED}; charset=UTF-8",
+    )
+
+    assert response.status_code in (200, 302)
+    assert _stored() != before
+
+
+def _multipart_with_file(text: bytes, file_size: int) -> bytes:
+    return (
+        b"--BoUnDaRy\r\n"
+        b'Content-Disposition: form-data; name="text"\r\n\r\n' + text + b"\r\n"
+        b"--BoUnDaRy\r\n"
+        b'Content-Disposition: form-data; name="upload"; filename="big.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + b"x" * file_size + b"\r\n"
+        b"--BoUnDaRy--\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("file_size", "message"),
+    [(400 * 1024, b"too large"), (10, b"No form here takes files")],
+)
+def test_a_multipart_post_with_a_file_part_is_refused(
+    file_size: int,
+    message: bytes,
+    world: World,
+    clients: Callable[[str], Client],
+) -> None:
+    """Django counts only text fields against the size limit, and no view here
+    takes uploads: a file part, large or small, is refused and nothing stored."""
+    target = _targets(world)["discussion response"]
+    client = clients(target.client)
+    before = _stored()
+
+    response = client.generic(
+        "POST",
+        target.url,
+        _multipart_with_file(b"Page the commander", file_size),
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+    )
+
+    assert response.status_code == 400
+    assert message in response.content
+    assert _stored() == before

@@ -7,6 +7,7 @@ only its own flags, so `kubectl get pods -p` fails exactly as the real one does.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 
@@ -97,6 +98,32 @@ SHELL_SYNTAX = (
 )
 
 
+# A lesson's placeholder such as <pod> or <namespace>, copied without replacing it.
+PLACEHOLDER = re.compile(r"<([A-Za-z][\w-]*)>")
+WHERE_TO_LOOK = {
+    "pod": "kubectl get pods -A",
+    "deployment": "kubectl get deployments -A",
+    "namespace": "the NAMESPACE column of kubectl get pods -A",
+    "node": "kubectl get nodes",
+    "service": "kubectl get services -A",
+}
+
+
+def _placeholder_message(line: str) -> str | None:
+    """Say so when a copied command still holds a placeholder: a shell would read
+    `<pod>` as a redirection and fail, which teaches nothing."""
+    found = PLACEHOLDER.search(line)
+    if found is None:
+        return None
+    name = found.group(1)
+    hint = WHERE_TO_LOOK.get(name.lower())
+    where = f" (see {hint})" if hint else ""
+    return (
+        f"error: <{name}> is a placeholder from the lesson: replace it, brackets "
+        f"included, with a real {name} name{where}."
+    )
+
+
 def _shell_syntax(line: str) -> bool:
     """True when the line uses shell syntax outside quotes: a pipe, a redirection, a
     command separator or a comment."""
@@ -119,6 +146,9 @@ def parse(line: str) -> Command:
         words = shlex.split(line)
     except ValueError as error:
         raise KubectlError(f"error: {error}") from None
+    placeholder = _placeholder_message(line)
+    if placeholder is not None:
+        raise KubectlError(placeholder)
     if _shell_syntax(line):
         raise KubectlError(SHELL_SYNTAX)
     if words and words[0] == "kubectl":
