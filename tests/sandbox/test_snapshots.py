@@ -5,7 +5,7 @@ one a full replay of the stored actions gives."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
@@ -29,13 +29,6 @@ SLUG = "checkout-incident"
 # Long waits move the play page's window past earlier steps, which the cached state
 # then leaves out.
 ACTION_LINES = [*LINES, "wait 15m", "wait 30m", "kubectl get events -n shop"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
