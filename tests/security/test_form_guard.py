@@ -32,6 +32,16 @@ FAULTS = {
 }
 
 
+# The views that store what they are sent, one of each kind of form.
+VIEWS = [
+    "quiz answer",
+    "discussion response",
+    "sandbox command",
+    "cohort create",
+    "sign-up",
+]
+
+
 @dataclass
 class Target:
     """A view that stores what it is sent, and the client allowed to send it."""
@@ -105,16 +115,7 @@ def _post(client: Client, url: str, body: bytes, **extra: Any) -> Any:
     return client.generic("POST", url, body, content_type=URLENCODED, **extra)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "quiz answer",
-        "discussion response",
-        "sandbox command",
-        "cohort create",
-        "sign-up",
-    ],
-)
+@pytest.mark.parametrize("name", VIEWS)
 def test_each_view_stores_a_well_formed_post_and_nothing_of_a_faulty_one(
     name: str, world: World, clients: Callable[[str], Client]
 ) -> None:
@@ -135,16 +136,7 @@ def test_each_view_stores_a_well_formed_post_and_nothing_of_a_faulty_one(
     assert _stored() != before
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "quiz answer",
-        "discussion response",
-        "sandbox command",
-        "cohort create",
-        "sign-up",
-    ],
-)
+@pytest.mark.parametrize("name", VIEWS)
 def test_each_view_refuses_a_body_over_the_limit_with_a_clear_page(
     name: str, world: World, clients: Callable[[str], Client]
 ) -> None:
